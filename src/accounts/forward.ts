@@ -1,0 +1,82 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Context } from "../context.ts";
+import { AppError, type ErrorCode } from "../errors.ts";
+import { AUTH_BASE_PATH, CLIENT_IP_HEADER } from "./auth.ts";
+
+// The library's error codes, as our registry names them.
+const LIBRARY_CODES: Record<string, ErrorCode> = {
+  INVALID_EMAIL_OR_PASSWORD: "auth.invalid_credentials",
+  EMAIL_NOT_VERIFIED: "auth.email_not_verified",
+  PASSWORD_TOO_SHORT: "auth.weak_password",
+  PASSWORD_TOO_LONG: "auth.weak_password",
+  INVALID_PASSWORD: "auth.weak_password",
+  INVALID_TOKEN: "auth.invalid_link",
+  TOKEN_EXPIRED: "auth.invalid_link",
+  USER_ALREADY_EXISTS: "auth.email_taken",
+  USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "auth.email_taken",
+};
+
+function toAppError(status: number, body: unknown, retryAfter: string | null): AppError | Error {
+  if (status === 429) {
+    return new AppError("auth.rate_limited", retryAfter ? { retryAfter: Number(retryAfter) } : {});
+  }
+
+  const code = (body as { code?: string } | null)?.code;
+  const mapped = code ? LIBRARY_CODES[code] : undefined;
+  if (mapped) return new AppError(mapped);
+  if (status === 401) return new AppError("auth.required");
+  if (status < 500) return new AppError("request.invalid", { reason: code ?? "rejected" });
+
+  return new Error(`auth library answered ${status}`);
+}
+
+export interface AuthCall {
+  method: "GET" | "POST";
+  path: string;
+  body?: Record<string, unknown>;
+  query?: Record<string, string>;
+}
+
+/**
+ * Calls the auth library's handler for one of our routes, so its rate limits, cookies and
+ * checks apply, and passes its cookies back to the client. Its errors become ours.
+ *
+ * The origin is set to our own: the cross-origin rule is enforced once, for every route, by
+ * the API's own hook before this runs.
+ */
+export async function callAuth<T>(
+  ctx: Context,
+  request: FastifyRequest,
+  reply: FastifyReply | undefined,
+  call: AuthCall,
+): Promise<T> {
+  const url = new URL(AUTH_BASE_PATH + call.path, ctx.config.publicUrl);
+  for (const [name, value] of Object.entries(call.query ?? {})) url.searchParams.set(name, value);
+
+  const headers = new Headers({ origin: new URL(ctx.config.publicUrl).origin });
+  for (const name of ["cookie", "authorization", "user-agent"]) {
+    const value = request.headers[name];
+    if (typeof value === "string") headers.set(name, value);
+  }
+  headers.set(CLIENT_IP_HEADER, request.ip);
+  if (call.body) headers.set("content-type", "application/json");
+
+  const response = await ctx.auth.handler(
+    new Request(url, {
+      method: call.method,
+      headers,
+      ...(call.body ? { body: JSON.stringify(call.body) } : {}),
+    }),
+  );
+
+  const cookies = response.headers.getSetCookie();
+  if (reply && cookies.length > 0) reply.header("set-cookie", cookies);
+  const authToken = response.headers.get("set-auth-token");
+  if (reply && authToken) reply.header("set-auth-token", authToken);
+
+  const text = await response.text();
+  const body: unknown = text ? JSON.parse(text) : null;
+  if (!response.ok) throw toAppError(response.status, body, response.headers.get("x-retry-after"));
+
+  return body as T;
+}

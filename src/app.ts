@@ -1,0 +1,105 @@
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyServerOptions } from "fastify";
+import { createAuth } from "./accounts/auth.ts";
+import { accountRoutes } from "./accounts/routes.ts";
+import type { Clock } from "./clock.ts";
+import { systemClock } from "./clock.ts";
+import type { Config } from "./config.ts";
+import type { Context } from "./context.ts";
+import type { Database } from "./db/database.ts";
+import { ERRORS } from "./errors.ts";
+import { handleError, handleNotFound } from "./http/errors.ts";
+import { logRequest } from "./http/logging.ts";
+import { checkOrigin } from "./http/origin.ts";
+import { guardResponseStatus } from "./http/response-guard.ts";
+import type { App } from "./http/types.ts";
+import { operationsRoutes } from "./operations/routes.ts";
+import { mailboxRoutes } from "./mail/mailbox-routes.ts";
+import { Sealer } from "./mail/sealing.ts";
+import { featureRoutes } from "./routes.ts";
+
+export interface AppOptions {
+  config: Config;
+  db: Database;
+  clock?: Clock;
+  /** Fail a response whose status its route did not declare (tests turn this on). */
+  strictResponses?: boolean;
+  logger?: FastifyServerOptions["logger"];
+}
+
+function errorTable(): string {
+  const rows = Object.entries(ERRORS).map(([code, [status, message]]) => {
+    return `| \`${code}\` | ${status} | ${message} |`;
+  });
+
+  return ["| code | status | message |", "| --- | --- | --- |", ...rows].join("\n");
+}
+
+async function documentation(app: App, config: Config): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Tessera API",
+        version: "1",
+        description:
+          "Organizations, seats and access tokens for a package repository.\n\n" +
+          "Errors answer `{ \"error\": { \"code\", \"message\", \"details\"? } }` with these codes:\n\n" +
+          errorTable(),
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          session: { type: "apiKey", in: "cookie", name: "tessera.session_token" },
+          bearer: { type: "http", scheme: "bearer" },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+}
+
+/** Builds the whole Fastify app: every feature's routes on one shared context. */
+export async function buildApp(options: AppOptions): Promise<{ app: App; ctx: Context }> {
+  const { config, db } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    disableRequestLogging: true,
+    // A hop count is accepted at run time; the type declarations leave numbers out.
+    trustProxy: config.trustProxy as boolean | string[],
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const sealer = new Sealer(config.secret);
+  const ctx: Context = {
+    config,
+    db,
+    clock: options.clock ?? systemClock,
+    sealer,
+    auth: createAuth({ config, db, sealer }),
+    log: app.log,
+  };
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+  app.addHook("onRequest", checkOrigin(new URL(config.publicUrl).origin));
+  app.addHook("onResponse", logRequest);
+  if (options.strictResponses) app.addHook("onSend", guardResponseStatus);
+
+  await documentation(app, config);
+  await app.register(async (ops) => operationsRoutes(ops, ctx));
+  if (!config.smtpUrl) await app.register(async (dev) => mailboxRoutes(dev, ctx));
+  await app.register(
+    async (api) => {
+      await accountRoutes(api, ctx);
+      await featureRoutes(api, ctx);
+    },
+    { prefix: "/api/v1" },
+  );
+
+  return { app, ctx };
+}

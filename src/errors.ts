@@ -1,0 +1,120 @@
+/**
+ * Every error code the API can answer with, declared once with its HTTP status and message.
+ * Clients branch on the code; facts about a particular case go in `details`, never in the
+ * message. The API reference lists this registry, and a test keeps the two in step.
+ */
+export const ERRORS = {
+  "request.invalid": [400, "The request is not valid; see details for the fields."],
+  "request.malformed_json": [400, "The request body is not valid JSON."],
+  "request.too_large": [413, "The request body is too large."],
+  "request.unsupported_media_type": [415, "The request body must be JSON."],
+  "request.cross_origin": [403, "Cookie-authenticated changes must come from this site."],
+  "request.not_found": [404, "No such route."],
+  "request.rate_limited": [429, "Too many requests; try again later."],
+  "request.internal": [500, "Something went wrong on our side."],
+
+  "auth.required": [401, "Sign in first."],
+  "auth.invalid_credentials": [401, "The email or password is wrong."],
+  "auth.email_not_verified": [403, "Verify your email address first; a new link has been sent."],
+  "auth.email_taken": [409, "An account with this email address already exists."],
+  "auth.weak_password": [400, "The password must be 8 to 128 characters."],
+  "auth.invalid_link": [400, "This link is invalid or has expired."],
+  "auth.rate_limited": [429, "Too many attempts; wait a little and try again."],
+
+  "organization.not_found": [404, "No such organization, or you are not a member of it."],
+  "organization.id_invalid": [
+    400,
+    "An organization ID is 2 to 39 lowercase letters, digits and single hyphens.",
+  ],
+  "organization.id_reserved": [400, "This organization ID is reserved."],
+  "organization.id_taken": [409, "This organization ID is taken."],
+  "organization.id_immutable": [400, "An organization ID cannot be changed."],
+  "organization.forbidden": [403, "Your role in this organization does not allow this."],
+
+  "member.not_found": [404, "No such member in this organization."],
+  "member.last_owner": [409, "An organization must keep at least one owner."],
+  "member.owner_required": [403, "Only an owner can do this."],
+  "member.already_owner": [409, "This member is already an owner."],
+
+  "invitation.not_found": [404, "No such invitation."],
+  "invitation.expired": [410, "This invitation has expired; ask for a new one."],
+  "invitation.revoked": [410, "This invitation was revoked."],
+  "invitation.already_accepted": [409, "This invitation has already been accepted."],
+  "invitation.wrong_account": [
+    403,
+    "This invitation is for another email address; sign in with that address.",
+  ],
+  "invitation.not_pending": [409, "Only a pending invitation can be resent or revoked."],
+  "invitation.too_many": [400, "Too many addresses in one request."],
+  "invitation.rate_limited": [429, "This organization has sent too many invitations this hour."],
+  "invitation.empty": [400, "No addresses were given."],
+
+  "plan.not_found": [404, "No such plan."],
+  "subscription.not_found": [404, "No such subscription."],
+  "subscription.exists": [409, "This organization already has a subscription for this product."],
+  "subscription.below_seats_in_use": [409, "The seat count cannot go below the seats in use."],
+  "subscription.not_active": [409, "This subscription is no longer active."],
+  "subscription.no_change": [400, "Nothing to change."],
+
+  "seat.limit_reached": [409, "Every seat of this product is taken; buy more seats."],
+  "seat.no_subscription": [409, "This organization has no subscription for this product."],
+  "seat.already_assigned": [409, "This member already holds a seat of this product."],
+  "seat.not_found": [404, "This member holds no seat of this product."],
+
+  "token.missing": [401, "No token was given."],
+  "token.malformed": [401, "This is not a Tessera token."],
+  "token.invalid": [401, "This token is unknown, reissued or revoked."],
+  "token.inactive": [403, "This token's seat, membership or subscription has ended."],
+  "token.product_not_covered": [403, "This token does not cover this product."],
+  "token.no_seat": [409, "You hold no seat in this organization."],
+  "token.not_found": [404, "You have no token in this organization yet."],
+  "token.exists": [409, "You already have a token; reissue it to get a new one."],
+
+  "mailbox.unavailable": [404, "The development mailbox exists only without SMTP_URL."],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** A domain error with a stable code; the HTTP layer turns it into the API's error body. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, details?: Record<string, unknown>) {
+    const [status, message] = ERRORS[code];
+    super(message);
+    this.name = "AppError";
+    this.code = code;
+    this.status = status;
+    this.details = details;
+  }
+}
+
+/** Guard for a precondition: one line per rule, so a handler reads as a checklist. */
+export function assertThat(
+  condition: unknown,
+  code: ErrorCode,
+  details?: Record<string, unknown>,
+): asserts condition {
+  if (!condition) throw new AppError(code, details);
+}
+
+/** Maps named database constraints to the domain errors they stand for. */
+const CONSTRAINTS: Record<string, ErrorCode> = {
+  organizations_pkey: "organization.id_taken",
+  retired_organization_ids_pkey: "organization.id_taken",
+  organizations_org_id_format: "organization.id_invalid",
+  subscriptions_one_live_per_product: "subscription.exists",
+  seats_pkey: "seat.already_assigned",
+};
+
+/** Turns a unique or check violation into its domain error; anything else passes through. */
+export function fromConstraint(error: unknown): unknown {
+  const pgError = error as { code?: string; constraint?: string };
+  if (pgError.code !== "23505" && pgError.code !== "23514") return error;
+
+  const code = pgError.constraint ? CONSTRAINTS[pgError.constraint] : undefined;
+
+  return code ? new AppError(code) : error;
+}

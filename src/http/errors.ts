@@ -1,0 +1,50 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { AppError, ERRORS, type ErrorCode, fromConstraint } from "../errors.ts";
+
+function body(code: ErrorCode, details?: Record<string, unknown>) {
+  return { error: { code, message: ERRORS[code][1], ...(details ? { details } : {}) } };
+}
+
+const FRAMEWORK_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: "request.malformed_json",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "request.malformed_json",
+  FST_ERR_CTP_BODY_TOO_LARGE: "request.too_large",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "request.unsupported_media_type",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "request.invalid",
+};
+
+/** The validation failure's field paths, as `/body/emails` style pointers. */
+function fields(error: FastifyError) {
+  return (error.validation ?? []).map((issue) => ({
+    path: `/${error.validationContext ?? "body"}${issue.instancePath}`,
+    message: issue.message ?? "is not valid",
+  }));
+}
+
+/** Turns anything thrown by a route into the API's one error body. */
+export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const known = fromConstraint(error);
+  if (known instanceof AppError) {
+    return reply.code(known.status).send(body(known.code, known.details));
+  }
+
+  if (error.validation) {
+    return reply.code(400).send(body("request.invalid", { fields: fields(error) }));
+  }
+
+  const framework = error.code ? FRAMEWORK_CODES[error.code] : undefined;
+  if (framework) return reply.code(ERRORS[framework][0]).send(body(framework));
+
+  if (error instanceof SyntaxError) return reply.code(400).send(body("request.malformed_json"));
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return reply.code(error.statusCode).send(body("request.invalid"));
+  }
+
+  request.log.error({ err: error }, "request failed");
+
+  return reply.code(500).send(body("request.internal"));
+}
+
+export function handleNotFound(_request: FastifyRequest, reply: FastifyReply) {
+  return reply.code(404).send(body("request.not_found"));
+}

@@ -1,0 +1,51 @@
+import type { Queryable } from "../db/database.ts";
+import type { Sealer } from "./sealing.ts";
+import type { TemplateName } from "./templates/index.ts";
+
+/** Account mail goes before everything else; bulk invitation mail goes last. */
+export const MAIL_PRIORITY = { account: 10, member: 50, invitation: 90 } as const;
+
+export interface OutgoingMail {
+  template: TemplateName;
+  to: string;
+  /** Plain parameters for the template: names, organization, product. */
+  params: Record<string, string>;
+  /** Links and tokens: sealed in the row and erased once delivered. */
+  secrets?: Record<string, string>;
+  priority: number;
+}
+
+export const MAIL_JOB = "mail.send";
+
+/** The payload a mail job carries. */
+export interface MailPayload {
+  template: TemplateName;
+  to: string;
+  params: Record<string, string>;
+  sealed?: string;
+}
+
+/**
+ * Writes mail to the outbox in the caller's transaction, so it leaves if and only if the change
+ * that caused it commits. Many rows go in one statement.
+ */
+export async function enqueueMail(
+  tx: Queryable,
+  sealer: Sealer,
+  mails: readonly OutgoingMail[],
+): Promise<void> {
+  if (mails.length === 0) return;
+
+  const payloads = mails.map((mail) => {
+    const payload: MailPayload = { template: mail.template, to: mail.to, params: mail.params };
+    if (mail.secrets) payload.sealed = sealer.seal(mail.secrets);
+    return JSON.stringify(payload);
+  });
+
+  await tx.query(
+    `insert into jobs (kind, payload, priority)
+     select $1, payload::jsonb, priority
+       from unnest($2::text[], $3::int[]) as mail(payload, priority)`,
+    [MAIL_JOB, payloads, mails.map((mail) => mail.priority)],
+  );
+}

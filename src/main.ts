@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from "./config.ts";
+import { DataDirInUseError } from "./db/pglite.ts";
+import { startTessera } from "./server.ts";
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const tessera = await startTessera({ config });
+  const mode = config.databaseUrl ? "PostgreSQL server" : `embedded database in ${config.dataDir}`;
+  const mail = config.smtpUrl ? "SMTP" : `the development mailbox at ${tessera.url}/dev/mailbox`;
+  tessera.app.log.info({ url: tessera.url }, `tessera serving on ${mode}; mail goes to ${mail}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    tessera.app.log.info({ signal }, "stopping");
+    tessera.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        tessera.app.log.error({ err: error }, "stop failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof DataDirInUseError) {
+    process.stderr.write(`tessera: ${error.message}\n`);
+  } else {
+    process.stderr.write(`tessera: could not start: ${String(error instanceof Error ? error.stack : error)}\n`);
+  }
+  process.exit(1);
+});

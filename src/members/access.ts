@@ -1,0 +1,94 @@
+import type { FastifyRequest } from "fastify";
+import { requireUser, type SignedInUser } from "../accounts/session.ts";
+import type { Context } from "../context.ts";
+import type { Queryable } from "../db/database.ts";
+import { AppError } from "../errors.ts";
+
+/** What each role may do, one line per role. Owners may do everything. */
+const ROLE_PERMISSIONS = {
+  member: ["organization.read", "member.read", "token.use"],
+  accountAdmin: [
+    "member.manage",
+    "invitation.manage",
+    "seat.read",
+    "seat.manage",
+    "audit.read",
+  ],
+  billingAdmin: ["billing.read", "billing.manage", "seat.read", "audit.read"],
+  owner: [
+    "organization.update",
+    "organization.delete",
+    "member.manage",
+    "member.manage_owners",
+    "invitation.manage",
+    "billing.read",
+    "billing.manage",
+    "seat.read",
+    "seat.manage",
+    "audit.read",
+  ],
+} as const;
+
+export type Permission = (typeof ROLE_PERMISSIONS)[keyof typeof ROLE_PERMISSIONS][number];
+
+export interface Membership {
+  orgId: string;
+  userId: string;
+  isOwner: boolean;
+  isAccountAdmin: boolean;
+  isBillingAdmin: boolean;
+}
+
+export function permissionsOf(member: Membership): Set<Permission> {
+  const granted = new Set<Permission>(ROLE_PERMISSIONS.member);
+  const add = (list: readonly Permission[]) => list.forEach((p) => granted.add(p));
+  if (member.isAccountAdmin) add(ROLE_PERMISSIONS.accountAdmin);
+  if (member.isBillingAdmin) add(ROLE_PERMISSIONS.billingAdmin);
+  if (member.isOwner) add(ROLE_PERMISSIONS.owner);
+
+  return granted;
+}
+
+export function can(member: Membership, permission: Permission): boolean {
+  return permissionsOf(member).has(permission);
+}
+
+/** Membership of a user in an organization; `lock` takes a row lock for the transaction. */
+export async function findMembership(
+  q: Queryable,
+  orgId: string,
+  userId: string,
+  lock = false,
+): Promise<Membership | null> {
+  const result = await q.query<Membership>(
+    `select org_id as "orgId", user_id as "userId", is_owner as "isOwner",
+            is_account_admin as "isAccountAdmin", is_billing_admin as "isBillingAdmin"
+       from members where org_id = $1 and user_id = $2 ${lock ? "for update" : ""}`,
+    [orgId, userId],
+  );
+
+  return result.rows[0] ?? null;
+}
+
+export interface Caller {
+  user: SignedInUser;
+  membership: Membership;
+}
+
+/**
+ * The signed-in caller and their membership, checked in this order: signed in (401), a member
+ * (404, so non-members learn nothing, not even that the organization exists), allowed (403).
+ */
+export async function authorize(
+  ctx: Context,
+  request: FastifyRequest,
+  orgId: string,
+  permission: Permission,
+): Promise<Caller> {
+  const user = await requireUser(ctx, request);
+  const membership = await findMembership(ctx.db, orgId, user.id);
+  if (!membership) throw new AppError("organization.not_found");
+  if (!can(membership, permission)) throw new AppError("organization.forbidden", { permission });
+
+  return { user, membership };
+}

@@ -1,0 +1,74 @@
+import type { FastifyServerOptions } from "fastify";
+import { buildApp } from "./app.ts";
+import type { Clock } from "./clock.ts";
+import type { Config } from "./config.ts";
+import type { Context } from "./context.ts";
+import type { Database } from "./db/database.ts";
+import { migrate } from "./db/migrate.ts";
+import { openDatabase } from "./db/open.ts";
+import type { App } from "./http/types.ts";
+import { MailWorker } from "./mail/worker.ts";
+import { mailboxTransport, smtpTransport, type MailTransport } from "./mail/transport.ts";
+import { startBackground } from "./background.ts";
+
+export interface Tessera {
+  app: App;
+  ctx: Context;
+  mail: MailWorker;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  /** An open database to use instead of the configured one (tests). */
+  db?: Database;
+  clock?: Clock;
+  strictResponses?: boolean;
+  logger?: FastifyServerOptions["logger"];
+  /** Print lines of the development mailbox (links) somewhere other than stdout. */
+  print?: (line: string) => void;
+  /** Start no background loops; tests drive them by hand. */
+  manualBackground?: boolean;
+}
+
+function transportFor(config: Config, db: Database, print: (line: string) => void): MailTransport {
+  return config.smtpUrl ? smtpTransport(config.smtpUrl) : mailboxTransport(db, print);
+}
+
+/** Opens and migrates the database, builds the app, starts the workers and listens. */
+export async function startTessera(options: StartOptions): Promise<Tessera> {
+  const { config } = options;
+  const db = options.db ?? (await openDatabase(config));
+  await migrate(db);
+
+  const { app, ctx } = await buildApp({ ...options, db });
+  const print = options.print ?? ((line: string) => process.stdout.write(line + "\n"));
+  const transport = transportFor(config, db, print);
+  const mail = new MailWorker({
+    db,
+    sealer: ctx.sealer,
+    transport,
+    from: config.mailFrom,
+    log: app.log,
+    ratePerSecond: config.mailRatePerSecond,
+  });
+  const background = startBackground(ctx, options.manualBackground ?? false);
+  if (!options.manualBackground) mail.start();
+
+  const address = await app.listen({ port: config.port, host: config.host });
+
+  return {
+    app,
+    ctx,
+    mail,
+    url: address.replace("[::1]", "localhost"),
+    async close() {
+      await app.close();
+      await background.stop();
+      await mail.stop();
+      await transport.close();
+      await db.close();
+    },
+  };
+}
