@@ -46,7 +46,7 @@ async function documentation(app: App, config: Config): Promise<void> {
         version: "1",
         description:
           "Organizations, seats and access tokens for a package repository.\n\n" +
-          "Errors answer `{ \"error\": { \"code\", \"message\", \"details\"? } }` with these codes:\n\n" +
+          'Errors answer `{ "error": { "code", "message", "details"? } }` with these codes:\n\n' +
           errorTable(),
       },
       servers: [{ url: config.publicUrl }],

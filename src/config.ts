@@ -96,7 +96,8 @@ const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_
 function duration(env: Env, name: string, fallback: string): number {
   const raw = env[name] || fallback;
   const match = /^(\d+)([mhd])$/.exec(raw);
-  if (!match) throw new ConfigError(name, `expected a duration such as 7d, 48h or 90m, got "${raw}"`);
+  if (!match)
+    throw new ConfigError(name, `expected a duration such as 7d, 48h or 90m, got "${raw}"`);
 
   const amount = Number(match[1]);
   if (amount === 0) throw new ConfigError(name, "must be longer than zero");

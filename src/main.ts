@@ -30,7 +30,9 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof DataDirInUseError) {
     process.stderr.write(`tessera: ${error.message}\n`);
   } else {
-    process.stderr.write(`tessera: could not start: ${String(error instanceof Error ? error.stack : error)}\n`);
+    process.stderr.write(
+      `tessera: could not start: ${String(error instanceof Error ? error.stack : error)}\n`,
+    );
   }
   process.exit(1);
 });

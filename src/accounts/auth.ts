@@ -22,8 +22,12 @@ interface AuthDeps {
 }
 
 function mailer({ db, sealer }: AuthDeps) {
-  return (template: "verify-email" | "reset-password" | "account-exists", to: string,
-    params: Record<string, string>, secrets?: Record<string, string>) =>
+  return (
+    template: "verify-email" | "reset-password" | "account-exists",
+    to: string,
+    params: Record<string, string>,
+    secrets?: Record<string, string>,
+  ) =>
     enqueueMail(db, sealer, [
       { template, to, params, ...(secrets ? { secrets } : {}), priority: MAIL_PRIORITY.account },
     ]);
@@ -64,14 +68,24 @@ export function createAuth(deps: AuthDeps) {
         verify: ({ hash, password }) => argon2.verify(hash, password),
       },
       sendResetPassword: async ({ user, token }) => {
-        await send("reset-password", user.email, { name: user.name }, {
-          link: `${config.publicUrl}/reset-password?token=${encodeURIComponent(token)}`,
-        });
+        await send(
+          "reset-password",
+          user.email,
+          { name: user.name },
+          {
+            link: `${config.publicUrl}/reset-password?token=${encodeURIComponent(token)}`,
+          },
+        );
       },
       onExistingUserSignUp: async ({ user }) => {
-        await send("account-exists", user.email, { name: user.name }, {
-          link: `${config.publicUrl}/forgot-password`,
-        });
+        await send(
+          "account-exists",
+          user.email,
+          { name: user.name },
+          {
+            link: `${config.publicUrl}/forgot-password`,
+          },
+        );
       },
     },
     emailVerification: {
@@ -80,9 +94,14 @@ export function createAuth(deps: AuthDeps) {
       autoSignInAfterVerification: true,
       expiresIn: 86_400,
       sendVerificationEmail: async ({ user, token }) => {
-        await send("verify-email", user.email, { name: user.name }, {
-          link: `${config.publicUrl}/verify-email?token=${encodeURIComponent(token)}`,
-        });
+        await send(
+          "verify-email",
+          user.email,
+          { name: user.name },
+          {
+            link: `${config.publicUrl}/verify-email?token=${encodeURIComponent(token)}`,
+          },
+        );
       },
     },
     session: { expiresIn: 30 * 86_400, updateAge: 86_400 },
@@ -91,14 +110,17 @@ export function createAuth(deps: AuthDeps) {
       storage: "database",
       window: 60,
       max: 1000,
-      customRules: {
-        "/sign-in/email": {
-          window: config.signInRateLimit.windowSeconds,
-          max: config.signInRateLimit.max,
-        },
-        "/request-password-reset": { window: 60, max: 5 },
-        "/send-verification-email": { window: 60, max: 5 },
-      },
+      customRules: Object.fromEntries(
+        [
+          "/sign-in/email",
+          "/sign-up/email",
+          "/request-password-reset",
+          "/send-verification-email",
+        ].map((path) => [
+          path,
+          { window: config.signInRateLimit.windowSeconds, max: config.signInRateLimit.max },
+        ]),
+      ),
     },
     advanced: {
       cookiePrefix: "tessera",

@@ -25,7 +25,7 @@ function toAppError(status: number, body: unknown, retryAfter: string | null): A
   const mapped = code ? LIBRARY_CODES[code] : undefined;
   if (mapped) return new AppError(mapped);
   if (status === 401) return new AppError("auth.required");
-  if (status < 500) return new AppError("request.invalid", { reason: code ?? "rejected" });
+  if (status < 500) return new AppError("request.invalid", { reason: code ?? `status ${status}` });
 
   return new Error(`auth library answered ${status}`);
 }
@@ -50,6 +50,16 @@ export async function callAuth<T>(
   reply: FastifyReply | undefined,
   call: AuthCall,
 ): Promise<T> {
+  return (await callAuthWithCookies<T>(ctx, request, reply, call)).body;
+}
+
+/** As callAuth, also giving the cookies the library set, as a Cookie header would carry them. */
+export async function callAuthWithCookies<T>(
+  ctx: Context,
+  request: FastifyRequest,
+  reply: FastifyReply | undefined,
+  call: AuthCall,
+): Promise<{ body: T; cookie: string }> {
   const url = new URL(AUTH_BASE_PATH + call.path, ctx.config.publicUrl);
   for (const [name, value] of Object.entries(call.query ?? {})) url.searchParams.set(name, value);
 
@@ -78,5 +88,7 @@ export async function callAuth<T>(
   const body: unknown = text ? JSON.parse(text) : null;
   if (!response.ok) throw toAppError(response.status, body, response.headers.get("x-retry-after"));
 
-  return body as T;
+  const cookie = cookies.map((line) => line.split(";")[0]).join("; ");
+
+  return { body: body as T, cookie };
 }

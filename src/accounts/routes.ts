@@ -5,7 +5,7 @@ import { AppError, assertThat } from "../errors.ts";
 import { errors, Message, Timestamp } from "../http/schemas.ts";
 import type { App } from "../http/types.ts";
 import { findInvitationBySecret } from "../invitations/lookup.ts";
-import { callAuth } from "./forward.ts";
+import { callAuth, callAuthWithCookies } from "./forward.ts";
 import { requireUser, type SignedInUser } from "./session.ts";
 
 const User = Type.Object({
@@ -36,7 +36,10 @@ function userOut(user: SignedInUser | Record<string, unknown>) {
 /** The address as the auth library stores it: our key, so accounts and invitations match. */
 function accountEmail(email: string): string {
   const key = addressKey(email);
-  if (!key) throw new AppError("request.invalid", { fields: [{ path: "/email", message: "not an email address" }] });
+  if (!key)
+    throw new AppError("request.invalid", {
+      fields: [{ path: "/email", message: "not an email address" }],
+    });
 
   return key;
 }
@@ -176,14 +179,15 @@ export async function accountRoutes(app: App, ctx: Context): Promise<void> {
       },
     },
     async (request, reply) => {
-      const result = await callAuth<{ user: SignedInUser | null }>(ctx, request, reply, {
+      const { cookie } = await callAuthWithCookies(ctx, request, reply, {
         method: "GET",
         path: "/verify-email",
         query: { token: request.body.token },
       });
-      assertThat(result.user, "auth.invalid_link");
+      const session = await ctx.auth.api.getSession({ headers: new Headers({ cookie }) });
+      assertThat(session, "auth.invalid_link");
 
-      return { user: userOut(result.user) };
+      return { user: userOut(session.user) };
     },
   );
 

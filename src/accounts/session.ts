@@ -21,7 +21,10 @@ function requestHeaders(request: FastifyRequest): Headers {
 }
 
 /** The signed-in user behind the request's cookie or bearer session token, if any. */
-export async function findUser(ctx: Context, request: FastifyRequest): Promise<SignedInUser | null> {
+export async function findUser(
+  ctx: Context,
+  request: FastifyRequest,
+): Promise<SignedInUser | null> {
   if (!request.headers.cookie && !request.headers.authorization) return null;
 
   const session = await ctx.auth.api.getSession({ headers: requestHeaders(request) });

@@ -13,7 +13,8 @@ export type ParsedAddress =
   | { ok: false; reason: AddressProblem; input: string };
 
 // Whitespace and invisible marks that spreadsheets and mail clients leave at the edges.
-const EDGE = /^[\s\u00a0\ufeff\u200b\u200c\u200d\u2060]+|[\s\u00a0\ufeff\u200b\u200c\u200d\u2060]+$/g;
+const EDGE =
+  /^[\s\u00a0\ufeff\u200b\u200c\u200d\u2060]+|[\s\u00a0\ufeff\u200b\u200c\u200d\u2060]+$/g;
 const LOCAL_ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 

@@ -18,7 +18,10 @@ export function listMigrations(): Migration[] {
   return readdirSync(FOLDER)
     .filter((file) => file.endsWith(".sql"))
     .sort()
-    .map((file) => ({ name: file.replace(/\.sql$/, ""), sql: readFileSync(path.join(FOLDER, file), "utf8") }));
+    .map((file) => ({
+      name: file.replace(/\.sql$/, ""),
+      sql: readFileSync(path.join(FOLDER, file), "utf8"),
+    }));
 }
 
 async function applied(db: Queryable): Promise<Set<string>> {

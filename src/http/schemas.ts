@@ -14,9 +14,15 @@ export const ErrorBody = Type.Object(
 
 const errorRef = ErrorBody;
 
-/** Response entries for the error statuses a route can answer with, besides 400 and 500. */
+/** Response entries for the error statuses a route can answer with, besides 400, 403, 429, 500. */
 export function errors(...statuses: number[]): Record<number, TSchema> {
-  const entries: Record<number, TSchema> = { 400: errorRef, 429: errorRef, 500: errorRef };
+  // 403 is always possible: a cookie-authenticated change from another site is refused.
+  const entries: Record<number, TSchema> = {
+    400: errorRef,
+    403: errorRef,
+    429: errorRef,
+    500: errorRef,
+  };
   for (const status of statuses) entries[status] = errorRef;
 
   return entries;

@@ -42,7 +42,11 @@ export async function claimJobs<P>(
 }
 
 /** Marks a job done; `erase` names payload keys to drop (sealed secrets). */
-export async function completeJob(db: Queryable, jobId: number, erase: string[] = []): Promise<void> {
+export async function completeJob(
+  db: Queryable,
+  jobId: number,
+  erase: string[] = [],
+): Promise<void> {
   await db.query(
     `update jobs set status = 'done', finished_at = now(), locked_until = null,
             last_error = null, payload = payload - $2::text[]

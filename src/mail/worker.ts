@@ -101,7 +101,10 @@ export class MailWorker {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await failJob(db, job, message);
-      log.warn({ jobId: job.jobId, template, attempt: job.attempts, error: message }, "mail.failed");
+      log.warn(
+        { jobId: job.jobId, template, attempt: job.attempts, error: message },
+        "mail.failed",
+      );
     }
   }
 }

@@ -7,13 +7,7 @@ import { AppError } from "../errors.ts";
 /** What each role may do, one line per role. Owners may do everything. */
 const ROLE_PERMISSIONS = {
   member: ["organization.read", "member.read", "token.use"],
-  accountAdmin: [
-    "member.manage",
-    "invitation.manage",
-    "seat.read",
-    "seat.manage",
-    "audit.read",
-  ],
+  accountAdmin: ["member.manage", "invitation.manage", "seat.read", "seat.manage", "audit.read"],
   billingAdmin: ["billing.read", "billing.manage", "seat.read", "audit.read"],
   owner: [
     "organization.update",

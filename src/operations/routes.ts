@@ -7,11 +7,9 @@ const Status = Type.Object({ status: Type.String() });
 
 /** Liveness and readiness, for load balancers and orchestrators. */
 export async function operationsRoutes(app: App, ctx: Context): Promise<void> {
-  app.get(
-    "/healthz",
-    { schema: { hide: true, response: { 200: Status } } },
-    async () => ({ status: "ok" }),
-  );
+  app.get("/healthz", { schema: { hide: true, response: { 200: Status } } }, async () => ({
+    status: "ok",
+  }));
 
   app.get(
     "/readyz",

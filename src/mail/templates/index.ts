@@ -5,7 +5,10 @@ type Values = Record<string, string>;
 interface Template {
   subject: (p: Values) => string;
   /** Paragraphs of plain text; the HTML version is made from the same words. */
-  body: (p: Values, s: Values) => Array<string | { link: string; label: string } | { code: string }>;
+  body: (
+    p: Values,
+    s: Values,
+  ) => Array<string | { link: string; label: string } | { code: string }>;
 }
 
 const hello = (p: Values) => `Hello ${p.name || "there"},`;
@@ -105,7 +108,10 @@ export function renderMail(name: TemplateName, params: Values, secrets: Values):
     .map((part) => {
       if (typeof part === "string") return part;
       if ("link" in part) return part.link;
-      return part.code.split("\n").map((line) => `    ${line}`).join("\n");
+      return part.code
+        .split("\n")
+        .map((line) => `    ${line}`)
+        .join("\n");
     })
     .join("\n\n");
 

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PASSWORD, signUpVerified, tokenFrom } from "../../test/helpers/people.ts";
+import { startTestServer, type TestServer } from "../../test/helpers/server.ts";
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+describe("accounts", () => {
+  it("signs up, verifies by the mailed link, and answers getMe", async () => {
+    const ada = await signUpVerified(server, "ada@example.com", "Ada");
+    const me = await ada.get("/api/v1/auth/me");
+
+    expect(me.status).toBe(200);
+    expect(me.body.user).toMatchObject({
+      name: "Ada",
+      email: "ada@example.com",
+      emailVerified: true,
+    });
+  });
+
+  it("refuses sign-in before verification and with a wrong password", async () => {
+    const client = server.client();
+    await client.post("/api/v1/auth/sign-up", {
+      name: "Bo",
+      email: "bo@example.com",
+      password: PASSWORD,
+    });
+
+    const early = await client.post("/api/v1/auth/sign-in", {
+      email: "bo@example.com",
+      password: PASSWORD,
+    });
+    expect(early.status).toBe(403);
+    expect(early.body.error.code).toBe("auth.email_not_verified");
+
+    const wrong = await client.post("/api/v1/auth/sign-in", {
+      email: "bo@example.com",
+      password: "nope nope nope",
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe("auth.invalid_credentials");
+  });
+
+  it("answers the same for a taken address and tells its owner by mail", async () => {
+    await signUpVerified(server, "cy@example.com");
+    const again = await server.client().post("/api/v1/auth/sign-up", {
+      name: "Impostor",
+      email: "CY@example.com",
+      password: PASSWORD,
+    });
+    const fresh = await server.client().post("/api/v1/auth/sign-up", {
+      name: "New",
+      email: "brand-new@example.com",
+      password: PASSWORD,
+    });
+
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(fresh.body);
+    await server.deliverMail();
+    await server.smtp.waitFor("cy@example.com", /already have a Tessera account/);
+  });
+
+  it("resets a forgotten password by the mailed link, the same answer for unknown addresses", async () => {
+    await signUpVerified(server, "di@example.com");
+    const known = await server
+      .client()
+      .post("/api/v1/auth/request-password-reset", { email: "di@example.com" });
+    const unknown = await server
+      .client()
+      .post("/api/v1/auth/request-password-reset", { email: "nobody@example.com" });
+    expect(known.status).toBe(202);
+    expect(unknown.body).toEqual(known.body);
+
+    await server.deliverMail();
+    const mail = await server.smtp.waitFor("di@example.com", /Reset your Tessera password/);
+    const link = mail.links.find((l) => l.includes("/reset-password")) ?? "";
+    const client = server.client();
+    const reset = await client.post("/api/v1/auth/reset-password", {
+      token: tokenFrom(link),
+      password: "a brand new password",
+    });
+    expect(reset.status).toBe(200);
+
+    const old = await client.post("/api/v1/auth/sign-in", {
+      email: "di@example.com",
+      password: PASSWORD,
+    });
+    expect(old.status).toBe(401);
+    const fresh = await client.post("/api/v1/auth/sign-in", {
+      email: "di@example.com",
+      password: "a brand new password",
+    });
+    expect(fresh.status).toBe(200);
+
+    const reused = await client.post("/api/v1/auth/reset-password", {
+      token: tokenFrom(link),
+      password: "another one here",
+    });
+    expect(reused.status).toBe(400);
+    expect(reused.body.error.code).toBe("auth.invalid_link");
+  });
+
+  it("signs out", async () => {
+    const client = await signUpVerified(server, "ed@example.com");
+    expect((await client.post("/api/v1/auth/sign-out")).status).toBe(200);
+    const me = await client.get("/api/v1/auth/me");
+    expect(me.status).toBe(401);
+    expect(me.body.error.code).toBe("auth.required");
+  });
+
+  it("refuses a cookie-authenticated change from another origin", async () => {
+    const client = await signUpVerified(server, "fay@example.com");
+    const answer = await client.post("/api/v1/auth/sign-out", undefined, {
+      origin: "https://evil.example",
+    });
+
+    expect(answer.status).toBe(403);
+    expect(answer.body.error.code).toBe("request.cross_origin");
+  });
+});

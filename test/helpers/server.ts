@@ -1,0 +1,86 @@
+import { createServer, type AddressInfo } from "node:net";
+import { ManualClock } from "../../src/clock.ts";
+import { loadConfig, type Config } from "../../src/config.ts";
+import { startTessera, type Tessera } from "../../src/server.ts";
+import { Client } from "./client.ts";
+import { createTestDatabase, type TestDatabase } from "./db.ts";
+import { TestSmtp } from "./smtp.ts";
+
+/** A loopback port nobody listens on now; the public URL must name it before the app exists. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestServer {
+  tessera: Tessera;
+  url: string;
+  clock: ManualClock;
+  smtp: TestSmtp;
+  database: TestDatabase;
+  /** A new person with an empty cookie jar. */
+  client(): Client;
+  /** Delivers every mail in the outbox now. */
+  deliverMail(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  /** Use the development mailbox instead of the test's SMTP server. */
+  mailbox?: boolean;
+}
+
+/**
+ * Tessera on a loopback port with a database of its own, a real SMTP server catching its
+ * mail, a clock the test moves, and strict response checks.
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const smtp = await new TestSmtp().start();
+  const database = await createTestDatabase();
+  const clock = new ManualClock(new Date());
+  const port = await freePort();
+
+  const config: Config = loadConfig({
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    SECRET: "test-secret-test-secret-test-secret-0123",
+    SIGN_IN_RATE_LIMIT: "1000",
+    INVITATIONS_PER_HOUR: "100000",
+    MAIL_RATE_PER_SECOND: "1000",
+    ...(options.mailbox ? {} : { SMTP_URL: smtp.url }),
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
+    ...options.env,
+  });
+
+  const tessera = await startTessera({
+    config,
+    db: database.db,
+    clock,
+    strictResponses: true,
+    logger: false,
+    print: () => {},
+    manualBackground: true,
+  });
+
+  return {
+    tessera,
+    url: tessera.url,
+    clock,
+    smtp,
+    database,
+    client: () => new Client(config.publicUrl),
+    deliverMail: () => tessera.mail.drain(),
+    async stop() {
+      await tessera.close().catch(() => {});
+      await database.drop();
+      await smtp.stop();
+    },
+  };
+}
