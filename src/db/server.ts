@@ -49,8 +49,8 @@ export function openServer(url: string, poolSize = 10): Database & { pool: pg.Po
     kind: "server",
     pool,
     dialect: new PostgresDialect({ pool }),
-    query: plain.query,
-    exec: plain.exec,
+    query: (text, params) => plain.query(text, params),
+    exec: (script) => plain.exec(script),
 
     async transaction<T>(work: (tx: Queryable) => Promise<T>) {
       for (let attempt = 1; ; attempt++) {

@@ -14,16 +14,12 @@ export const ErrorBody = Type.Object(
 
 const errorRef = ErrorBody;
 
-/** Response entries for the error statuses a route can answer with, besides 400, 403, 429, 500. */
+/** Response entries for the error statuses a route can answer with. */
 export function errors(...statuses: number[]): Record<number, TSchema> {
-  // 403 is always possible: a cookie-authenticated change from another site is refused.
-  const entries: Record<number, TSchema> = {
-    400: errorRef,
-    403: errorRef,
-    429: errorRef,
-    500: errorRef,
-  };
-  for (const status of statuses) entries[status] = errorRef;
+  // Always possible: bad input (400), a cookie-authenticated change from another site (403), a
+  // body too large (413) or not JSON (415), a rate limit (429).
+  const entries: Record<number, TSchema> = {};
+  for (const status of [400, 403, 413, 415, 429, 500, ...statuses]) entries[status] = errorRef;
 
   return entries;
 }

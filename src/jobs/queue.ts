@@ -6,6 +6,7 @@ export interface Job<P = unknown> {
   payload: P;
   attempts: number;
   maxAttempts: number;
+  priority: number;
 }
 
 /** How long a claimed job stays with its worker before another instance may take it. */
@@ -34,11 +35,12 @@ export async function claimJobs<P>(
          limit $2
          for update skip locked)
       returning j.job_id as "jobId", j.kind, j.payload, j.attempts,
-                j.max_attempts as "maxAttempts"`,
+                j.max_attempts as "maxAttempts", j.priority`,
     [kinds, limit, LEASE_SECONDS],
   );
 
-  return result.rows.sort((a, b) => a.jobId - b.jobId);
+  // UPDATE ... RETURNING keeps no order: put the batch back in priority order.
+  return result.rows.sort((a, b) => a.priority - b.priority || a.jobId - b.jobId);
 }
 
 /** Marks a job done; `erase` names payload keys to drop (sealed secrets). */

@@ -35,6 +35,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Use the development mailbox instead of the test's SMTP server. */
   mailbox?: boolean;
+  /** Receives the server's JSON log lines. */
+  logLines?: string[];
 }
 
 /**
@@ -64,7 +66,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     db: database.db,
     clock,
     strictResponses: true,
-    logger: false,
+    logger: options.logLines
+      ? { level: "info", stream: { write: (line: string) => options.logLines?.push(line) } }
+      : false,
     print: () => {},
     manualBackground: true,
   });

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ERRORS } from "../errors.ts";
+import { PASSWORD, signUpVerified } from "../../test/helpers/people.ts";
+import { startTestServer, type TestServer } from "../../test/helpers/server.ts";
+import { redactUrl } from "./logging.ts";
+
+const OPERATIONS = [
+  "signUp", "signIn", "signOut", "getMe", "verifyEmail", "requestPasswordReset", "resetPassword",
+  "createOrganization", "listMyOrganizations", "getOrganization", "updateOrganization",
+  "deleteOrganization", "listMembers", "updateMemberRoles", "removeMember", "leaveOrganization",
+  "transferOwnership", "createInvitations", "listInvitations", "resendInvitation",
+  "revokeInvitation", "getInvitation", "acceptInvitation", "listPlans", "createSubscription",
+  "updateSubscription", "listSubscriptions", "listInvoices", "listSeats", "assignSeat",
+  "revokeSeat", "getMyToken", "activateToken", "reissueToken", "checkToken", "listAuditEvents",
+];
+
+const logLines: string[] = [];
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ logLines });
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+describe("bad input", () => {
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}/api/v1/auth/sign-in`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body,
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+
+  it("malformed JSON gets request.malformed_json", async () => {
+    expect(await post('{"email": ')).toEqual({
+      status: 400,
+      body: { error: { code: "request.malformed_json", message: ERRORS["request.malformed_json"][1] } },
+    });
+  });
+
+  it("wrong types and missing fields name the field", async () => {
+    const wrong = await post(JSON.stringify({ email: 42, password: PASSWORD }));
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.code).toBe("request.invalid");
+    expect(wrong.body.error.details.fields[0].path).toBe("/body/email");
+
+    const missing = await post(JSON.stringify({ email: "a@example.com" }));
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.code).toBe("request.invalid");
+  });
+
+  it("an oversized body gets request.too_large", async () => {
+    const big = JSON.stringify({ email: "a@example.com", password: "x".repeat(2 * 1024 * 1024) });
+    const answer = await post(big);
+
+    expect(answer.status).toBe(413);
+    expect(answer.body.error.code).toBe("request.too_large");
+  });
+
+  it("a body that is not JSON gets request.unsupported_media_type", async () => {
+    const answer = await post("email=a", { "content-type": "application/x-www-form-urlencoded" });
+
+    expect(answer.status).toBe(415);
+    expect(answer.body.error.code).toBe("request.unsupported_media_type");
+  });
+
+  it("an unknown route gets request.not_found", async () => {
+    const answer = await server.client().get("/api/v1/nothing-here");
+
+    expect(answer.status).toBe(404);
+    expect(answer.body.error.code).toBe("request.not_found");
+  });
+});
+
+describe("the API reference", () => {
+  it("holds every operation of the contract", async () => {
+    const doc = (await server.client().get("/api/openapi.json")).body;
+    const ids = Object.values(doc.paths as Record<string, Record<string, { operationId?: string }>>)
+      .flatMap((methods) => Object.values(methods).map((op) => op.operationId))
+      .filter(Boolean);
+
+    expect(doc.openapi).toBe("3.1.0");
+    for (const id of OPERATIONS) expect(ids, id).toContain(id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("lists every error code of the registry", async () => {
+    const doc = (await server.client().get("/api/openapi.json")).body;
+
+    for (const [code, [status]] of Object.entries(ERRORS)) {
+      expect(doc.info.description).toContain(`| \`${code}\` | ${status} |`);
+    }
+  });
+
+  it("is served as a page at /api/docs", async () => {
+    const page = await fetch(`${server.url}/api/docs/`);
+
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("<html");
+  });
+});
+
+describe("request logs", () => {
+  it("never hold a password, a token in a path, a link secret or a cookie", async () => {
+    const token = "tsr_secretsecretsecretsecret123456";
+    const client = await signUpVerified(server, "logged@example.com");
+    await client.post("/api/v1/auth/sign-in", { email: "logged@example.com", password: PASSWORD });
+    await client.get(`/auth/check/t/${token}/conda/noarch/repodata.json`);
+    await client.get("/api/v1/invitation-links/link-secret-value");
+    await client.get("/api/v1/auth/me?token=query-secret");
+
+    const all = logLines.join("\n");
+    expect(all).toContain('"url":"/auth/check/t/[redacted]/conda/noarch/repodata.json"');
+    for (const secret of [PASSWORD, token, "link-secret-value", "query-secret", "session_token"]) {
+      expect(all).not.toContain(secret);
+    }
+  });
+
+  it("redacts the secret parts of a URL", () => {
+    expect(redactUrl("/t/tsr_abc/conda/x.json?q=1")).toBe("/t/[redacted]/conda/x.json");
+    expect(redactUrl("/invite/abc")).toBe("/invite/[redacted]");
+    expect(redactUrl("/api/v1/invitation-links/abc/accept")).toBe(
+      "/api/v1/invitation-links/[redacted]/accept",
+    );
+  });
+});
