@@ -32,9 +32,9 @@ describe("loadConfig", () => {
   });
 
   it("requires SECRET with DATABASE_URL", () => {
-    expect(() => loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: "postgres://db/tessera" })).toThrow(
-      "SECRET: is required with DATABASE_URL (every instance needs one)",
-    );
+    expect(() =>
+      loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: "postgres://db/tessera" }),
+    ).toThrow("SECRET: is required with DATABASE_URL (every instance needs one)");
   });
 
   it.each([
@@ -56,14 +56,28 @@ describe("loadConfig", () => {
       INVITATION_LIFETIME: "48h",
       TRUST_PROXY: "10.0.0.1, 10.0.0.2",
       PLANS: JSON.stringify([
-        { id: "pro", product: "conda", name: "Pro", pricePerSeat: 999, currency: "EUR", period: "year" },
+        {
+          id: "pro",
+          product: "conda",
+          name: "Pro",
+          pricePerSeat: 999,
+          currency: "EUR",
+          period: "year",
+        },
       ]),
     });
 
     expect(config.invitationLifetimeMs).toBe(48 * 3_600_000);
     expect(config.trustProxy).toEqual(["10.0.0.1", "10.0.0.2"]);
     expect(config.plans).toEqual([
-      { id: "pro", product: "conda", name: "Pro", pricePerSeat: 999, currency: "EUR", period: "year" },
+      {
+        id: "pro",
+        product: "conda",
+        name: "Pro",
+        pricePerSeat: 999,
+        currency: "EUR",
+        period: "year",
+      },
     ]);
   });
 });

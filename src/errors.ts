@@ -107,6 +107,7 @@ const CONSTRAINTS: Record<string, ErrorCode> = {
   organizations_org_id_format: "organization.id_invalid",
   subscriptions_one_live_per_product: "subscription.exists",
   seats_pkey: "seat.already_assigned",
+  tokens_one_active: "token.exists",
 };
 
 /** Turns a unique or check violation into its domain error; anything else passes through. */

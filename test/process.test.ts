@@ -39,7 +39,10 @@ function freePort(): Promise<number> {
 
 async function waitForHealth(port: number, running: Running): Promise<void> {
   for (let i = 0; i < 120; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     if (running.child.exitCode !== null) throw new Error(`exited early:\n${running.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 250));

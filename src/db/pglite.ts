@@ -77,7 +77,8 @@ async function run<T>(
 ): Promise<QueryResult<T>> {
   const result = await runner.query<T>(text, params as unknown[] | undefined);
 
-  return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+  // PGlite reports 0 affected rows for a SELECT; pg counts the rows it returned.
+  return { rows: result.rows, rowCount: Math.max(result.affectedRows ?? 0, result.rows.length) };
 }
 
 /** Kysely on the PGlite connection: a connection is held only while the queue lock is. */

@@ -5,13 +5,42 @@ import { startTestServer, type TestServer } from "../../test/helpers/server.ts";
 import { redactUrl } from "./logging.ts";
 
 const OPERATIONS = [
-  "signUp", "signIn", "signOut", "getMe", "verifyEmail", "requestPasswordReset", "resetPassword",
-  "createOrganization", "listMyOrganizations", "getOrganization", "updateOrganization",
-  "deleteOrganization", "listMembers", "updateMemberRoles", "removeMember", "leaveOrganization",
-  "transferOwnership", "createInvitations", "listInvitations", "resendInvitation",
-  "revokeInvitation", "getInvitation", "acceptInvitation", "listPlans", "createSubscription",
-  "updateSubscription", "listSubscriptions", "listInvoices", "listSeats", "assignSeat",
-  "revokeSeat", "getMyToken", "activateToken", "reissueToken", "checkToken", "listAuditEvents",
+  "signUp",
+  "signIn",
+  "signOut",
+  "getMe",
+  "verifyEmail",
+  "requestPasswordReset",
+  "resetPassword",
+  "createOrganization",
+  "listMyOrganizations",
+  "getOrganization",
+  "updateOrganization",
+  "deleteOrganization",
+  "listMembers",
+  "updateMemberRoles",
+  "removeMember",
+  "leaveOrganization",
+  "transferOwnership",
+  "createInvitations",
+  "listInvitations",
+  "resendInvitation",
+  "revokeInvitation",
+  "getInvitation",
+  "acceptInvitation",
+  "listPlans",
+  "createSubscription",
+  "updateSubscription",
+  "listSubscriptions",
+  "listInvoices",
+  "listSeats",
+  "assignSeat",
+  "revokeSeat",
+  "getMyToken",
+  "activateToken",
+  "reissueToken",
+  "checkToken",
+  "listAuditEvents",
 ];
 
 const logLines: string[] = [];
@@ -36,7 +65,9 @@ describe("bad input", () => {
   it("malformed JSON gets request.malformed_json", async () => {
     expect(await post('{"email": ')).toEqual({
       status: 400,
-      body: { error: { code: "request.malformed_json", message: ERRORS["request.malformed_json"][1] } },
+      body: {
+        error: { code: "request.malformed_json", message: ERRORS["request.malformed_json"][1] },
+      },
     });
   });
 

@@ -86,3 +86,30 @@ export async function authorize(
 
   return { user, membership };
 }
+
+/**
+ * The caller's membership read again inside a transaction, after it took the organization's
+ * row lock, so a role taken away by a transaction that committed meanwhile counts. Throws like
+ * authorize: organization.not_found when they are no longer a member, organization.forbidden
+ * without the permission.
+ */
+export async function confirmCaller(
+  tx: Queryable,
+  caller: Caller,
+  permission: Permission,
+): Promise<Membership> {
+  const membership = await findMembership(tx, caller.membership.orgId, caller.user.id);
+  if (!membership) throw new AppError("organization.not_found");
+  if (!can(membership, permission)) throw new AppError("organization.forbidden", { permission });
+
+  return membership;
+}
+
+/** The role flags of a membership, as the API names them. */
+export function rolesOf(member: Pick<Membership, "isOwner" | "isAccountAdmin" | "isBillingAdmin">) {
+  return {
+    owner: member.isOwner,
+    accountAdmin: member.isAccountAdmin,
+    billingAdmin: member.isBillingAdmin,
+  };
+}

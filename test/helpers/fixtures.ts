@@ -98,3 +98,51 @@ export async function seat(
     [orgId, product, member.userId, subscriptionId],
   );
 }
+
+/** A new person who owns a new organization and holds a seat of `product` there. */
+export async function seatedMember(server: TestServer, product = "conda") {
+  const member = await person(server, "member");
+  const orgId = await organization(server, member);
+  const subscriptionId = await subscription(server, orgId, 5, product);
+  await seat(server, orgId, subscriptionId, member, product);
+
+  return { member, orgId, subscriptionId };
+}
+
+/** The secret in the latest invitation link mailed to `to` from `orgId`, once delivered. */
+export async function invitationSecret(server: TestServer, to: string, orgId: string) {
+  await server.deliverMail();
+  const mail = server.smtp
+    .to(to)
+    .filter((m) => m.subject.includes(orgId))
+    .at(-1);
+  const link = mail?.links.find((l) => l.includes("/invite/"));
+  if (!link) throw new Error(`no invitation mail to ${to} from ${orgId}`);
+
+  return link.slice(link.indexOf("/invite/") + "/invite/".length);
+}
+
+/**
+ * `count` members of an organization without roles, written straight to the database (no
+ * sign-up, no session): for tests that only need people to hand seats to.
+ */
+export async function plainMembers(server: TestServer, orgId: string, count: number) {
+  const tag = unique();
+  const people = Array.from({ length: count }, (_, i) => ({
+    userId: `user-${tag}-${i}`,
+    name: `Member ${i} ${tag}`,
+    email: `member-${tag}-${i}@example.com`,
+  }));
+  await server.tessera.ctx.db.query(
+    `with added as (
+       insert into "user" (id, name, email, "emailVerified")
+       select id, name, email, true
+         from unnest($1::text[], $2::text[], $3::text[]) as t(id, name, email)
+       returning id
+     )
+     insert into members (org_id, user_id) select $4, id from added`,
+    [people.map((p) => p.userId), people.map((p) => p.name), people.map((p) => p.email), orgId],
+  );
+
+  return people;
+}

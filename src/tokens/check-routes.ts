@@ -1,0 +1,119 @@
+import type { FastifyRequest } from "fastify";
+import { Type } from "typebox";
+import type { Context } from "../context.ts";
+import { ErrorBody } from "../http/schemas.ts";
+import type { App } from "../http/types.ts";
+import { type CheckAnswer, checkToken } from "./service.ts";
+
+const CheckBody = Type.Object(
+  {
+    organization: Type.String({ description: "The organization ID the token belongs to" }),
+    products: Type.Array(Type.String(), { description: "Every product the token covers" }),
+  },
+  {
+    description: "The token is good now.",
+    headers: {
+      "X-Tessera-Organization": {
+        type: "string",
+        description: "The organization ID the token belongs to",
+      },
+      "X-Tessera-Products": {
+        type: "string",
+        description: "Every product the token covers, comma-separated",
+      },
+      "Cache-Control": { type: "string", description: "Always no-store" },
+    },
+  },
+);
+
+const Query = Type.Object({
+  product: Type.Optional(
+    Type.String({ description: "Answer yes only if the token covers this product" }),
+  ),
+});
+
+const CheckHeaders = Type.Object({
+  authorization: Type.Optional(Type.String({ description: "`Bearer <token>`" })),
+  "x-original-uri": Type.Optional(
+    Type.String({ description: "The original request path holding `/t/<token>/`" }),
+  ),
+});
+
+const answers = {
+  200: CheckBody,
+  400: ErrorBody,
+  401: { ...ErrorBody, description: "token.missing, token.malformed or token.invalid" },
+  403: { ...ErrorBody, description: "token.inactive or token.product_not_covered" },
+  500: ErrorBody,
+};
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+const TOKEN_IN_PATH = /\/t\/([^/?#]+)/;
+
+/** The token from `Authorization: Bearer`, else from a `/t/<token>/` path in X-Original-URI. */
+function tokenFromHeaders(request: FastifyRequest): string | undefined {
+  const bearer = BEARER.exec(request.headers.authorization ?? "");
+  if (bearer) return bearer[1];
+
+  const original = request.headers["x-original-uri"];
+  if (typeof original !== "string") return undefined;
+
+  return TOKEN_IN_PATH.exec(original)?.[1];
+}
+
+function answerHeaders(yes: CheckAnswer): Record<string, string> {
+  return {
+    "x-tessera-organization": yes.organization,
+    "x-tessera-products": yes.products.join(","),
+  };
+}
+
+/**
+ * The check a package repository asks before every download (nginx `auth_request` or a
+ * proxy's equivalent). It answers only 200, 401 and 403 for a well-formed request, which is
+ * what `auth_request` passes on, and never lets an answer be cached.
+ */
+export async function tokenCheckRoutes(app: App, ctx: Context): Promise<void> {
+  // Errors too: a cached "no" would outlive a seat given back, a cached "yes" a revocation.
+  app.addHook("onRequest", async (_request, reply) => {
+    reply.header("cache-control", "no-store");
+  });
+
+  app.get(
+    "/auth/check",
+    {
+      schema: {
+        operationId: "checkToken",
+        tags: ["tokens"],
+        summary: "Is this token good now, and for which products?",
+        description:
+          "For package repositories. The token comes as `Authorization: Bearer <token>`, or " +
+          "inside a conda-style path `/t/<token>/...` in the `X-Original-URI` header (what " +
+          "nginx `auth_request` sends). The same check answers at `/auth/check/t/<token>/...`. " +
+          "200 with the organization and products in headers and body; 401 for a missing, " +
+          "malformed, unknown, reissued or revoked token; 403 for a token whose membership, " +
+          "seat or subscription has ended, or that does not cover `product`.",
+        querystring: Query,
+        headers: CheckHeaders,
+        response: answers,
+      },
+    },
+    async (request, reply) => {
+      const yes = await checkToken(ctx, tokenFromHeaders(request), request.query.product);
+
+      return reply.headers(answerHeaders(yes)).send(yes);
+    },
+  );
+
+  app.get(
+    "/auth/check/t/*",
+    { schema: { hide: true, querystring: Query, response: answers } },
+    async (request, reply) => {
+      const rest = (request.params as Record<string, string | undefined>)["*"] ?? "";
+
+      const yes = await checkToken(ctx, rest.split("/")[0] || undefined, request.query.product);
+
+      return reply.headers(answerHeaders(yes)).send(yes);
+    },
+  );
+}
