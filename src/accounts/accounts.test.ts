@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../app.ts";
 import { PASSWORD, signUpVerified, tokenFrom } from "../../test/helpers/people.ts";
 import { startTestServer, type TestServer } from "../../test/helpers/server.ts";
 
@@ -123,5 +124,49 @@ describe("accounts", () => {
 
     expect(answer.status).toBe(403);
     expect(answer.body.error.code).toBe("request.cross_origin");
+  });
+});
+
+describe("the sign-in rate limit", () => {
+  let limited: TestServer;
+
+  beforeAll(async () => {
+    limited = await startTestServer({ env: { SIGN_IN_RATE_LIMIT: "3" } });
+  });
+
+  afterAll(async () => {
+    await limited.stop();
+  });
+
+  it("is kept in the database, so it holds across instances", async () => {
+    const attempt = (url: string) =>
+      fetch(`${url}/api/v1/auth/sign-in`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "guess@example.com", password: "wrong password" }),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await attempt(limited.url)).status);
+    expect(statuses).toEqual([401, 401, 401]);
+
+    const { app } = await buildApp({
+      config: limited.tessera.ctx.config,
+      db: limited.tessera.ctx.db,
+      logger: false,
+    });
+    const other = await app.listen({ port: 0, host: "127.0.0.1" });
+    try {
+      const refused = await attempt(other);
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.code).toBe("auth.rate_limited");
+    } finally {
+      await app.close();
+    }
+
+    const { rows } = await limited.tessera.ctx.db.query(
+      `select count(*)::int as n from "rateLimit"`,
+    );
+    expect(rows[0]).toEqual({ n: 1 });
   });
 });

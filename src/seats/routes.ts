@@ -54,11 +54,6 @@ function explain(result: SeatResult): ExplainedResult {
   return { ...result, error: { code, message: ERRORS[code][1] } };
 }
 
-/** Every member of an assignment failed: a conflict, whatever the first failure's own status. */
-class AssignmentRefused extends AppError {
-  override readonly status = 409;
-}
-
 export async function seatRoutes(app: App, ctx: Context): Promise<void> {
   app.get(
     "/organizations/:orgId/seats",
@@ -91,8 +86,9 @@ export async function seatRoutes(app: App, ctx: Context): Promise<void> {
         tags: ["seats"],
         summary: "Give members a seat of a product",
         description:
-          "Answers one result per member. When every one failed, answers 409 with the first " +
-          "failure's code and the results in `details.results`. At most as many assignments " +
+          "Answers one result per member. When every one failed, answers with the first " +
+          "failure's error (409 for seats, 404 for someone who is not a member) and the " +
+          "results in `details.results`. At most as many assignments " +
           "succeed as there are free seats (fewer while a decrease is pending).",
         params: OrgIdParam,
         body: Type.Object({
@@ -114,7 +110,7 @@ export async function seatRoutes(app: App, ctx: Context): Promise<void> {
 
       const [first] = results;
       const allFailed = results.every((r) => r.outcome !== "assigned");
-      if (allFailed && first?.error) throw new AssignmentRefused(first.error.code, { results });
+      if (allFailed && first?.error) throw new AppError(first.error.code, { results });
 
       return { results };
     },

@@ -114,7 +114,7 @@ describe("assignSeat", () => {
     ]);
 
     const stranger = await assign(client, orgId, ["no-such-user"]);
-    expect(stranger.status).toBe(409);
+    expect(stranger.status).toBe(404);
     expect(stranger.body.error.code).toBe("member.not_found");
   });
 

@@ -1,0 +1,271 @@
+/**
+ * Benchmarks, each reported as a ratio against a baseline measured in the same run:
+ *
+ * - the set-based invitation pipeline, 5,000 addresses in one call, against parsing the same
+ *   addresses alone, and its cost per address at 5,000 against 100;
+ * - listMembers at 10,000 members, first and deep pages, against a bare route;
+ * - checkToken for a good token, against a bare route.
+ *
+ * Runs on the embedded database, or on the server at DATABASE_URL (in a fresh database that it
+ * drops afterwards):  npm run bench   or   DATABASE_URL=postgres://... npm run bench
+ */
+import { randomBytes } from "node:crypto";
+import { createServer, type AddressInfo } from "node:net";
+import { parseAddress, splitAddressList } from "../src/addresses/address.ts";
+import { loadConfig } from "../src/config.ts";
+import type { Database } from "../src/db/database.ts";
+import { openPglite } from "../src/db/pglite.ts";
+import { openServer } from "../src/db/server.ts";
+import { inviteAddresses } from "../src/invitations/service.ts";
+import { startTessera, type Tessera } from "../src/server.ts";
+import { generateToken } from "../src/tokens/format.ts";
+import { sha256 } from "../src/secrets.ts";
+
+const PASSWORD = "benchmark password 1";
+
+interface Fresh {
+  db: Database;
+  url: string | undefined;
+  drop(): Promise<void>;
+}
+
+async function freshDatabase(): Promise<Fresh> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const db = await openPglite({});
+    return { db, url: undefined, drop: async () => {} };
+  }
+
+  const name = `tessera_bench_${randomBytes(4).toString("hex")}`;
+  const admin = openServer(serverUrl, 1);
+  await admin.query(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+
+  return {
+    db: openServer(url.toString()),
+    url: url.toString(),
+    async drop() {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.close();
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function time(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+
+  return performance.now() - started;
+}
+
+/** Mean milliseconds per request for `count` requests, `concurrency` at a time. */
+async function requests(count: number, concurrency: number, send: () => Promise<Response>) {
+  let left = count;
+  const worker = async () => {
+    while (left-- > 0) {
+      const answer = await send();
+      await answer.arrayBuffer();
+      if (answer.status >= 400) throw new Error(`benchmark request answered ${answer.status}`);
+    }
+  };
+  const elapsed = await time(() => Promise.all(Array.from({ length: concurrency }, worker)));
+
+  return { perRequestMs: elapsed / count, perSecond: (count * 1000) / elapsed };
+}
+
+function report(name: string, measured: number, baseline: number, unit: string): void {
+  const ratio = measured / baseline;
+  console.log(
+    `${name.padEnd(46)} ${measured.toFixed(3).padStart(10)} ${unit.padEnd(6)} ` +
+      `baseline ${baseline.toFixed(3).padStart(9)}  ratio ${ratio.toFixed(2)}`,
+  );
+}
+
+async function owner(tessera: Tessera): Promise<{ cookie: string; userId: string; orgId: string }> {
+  const base = tessera.url;
+  const post = (path: string, body: unknown, cookie = "") =>
+    fetch(base + path, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: base, cookie },
+      body: JSON.stringify(body),
+    });
+
+  await post("/api/v1/auth/sign-up", {
+    name: "Bench",
+    email: "bench@example.com",
+    password: PASSWORD,
+  });
+  await tessera.ctx.db.query(`update "user" set "emailVerified" = true`);
+  const signIn = await post("/api/v1/auth/sign-in", {
+    email: "bench@example.com",
+    password: PASSWORD,
+  });
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const userId = ((await signIn.json()) as { user: { id: string } }).user.id;
+  await post("/api/v1/organizations", { orgId: "bench", name: "Bench" }, cookie);
+
+  return { cookie, userId, orgId: "bench" };
+}
+
+function addresses(count: number, prefix: string): string {
+  return Array.from({ length: count }, (_, i) => `Person ${i} <${prefix}${i}@example.com>`).join(
+    ", ",
+  );
+}
+
+async function invitations(tessera: Tessera, userId: string): Promise<void> {
+  const { ctx } = tessera;
+  const parse = (text: string) =>
+    splitAddressList(text).map((input) => ({ input, address: parseAddress(input) }));
+  const invite = (text: string) =>
+    ctx.db.transaction((tx) =>
+      inviteAddresses(tx, ctx, {
+        orgId: "bench",
+        inviterId: userId,
+        entries: parse(text),
+        role: "member",
+        seatProduct: null,
+        rateLimited: false,
+      }),
+    );
+
+  await invite(addresses(50, "warmup"));
+  const small = addresses(100, "small");
+  const large = addresses(5000, "large");
+  const parseOnly = await time(async () => parse(large));
+  const smallMs = await time(() => invite(small));
+  const largeMs = await time(() => invite(large));
+
+  report("invite 5,000 addresses vs parsing them", largeMs, parseOnly, "ms");
+  report("invite: ms per address at 5,000 vs at 100", largeMs / 5000, smallMs / 100, "ms");
+  await ctx.db.query(`delete from jobs`);
+}
+
+async function members(tessera: Tessera, cookie: string): Promise<void> {
+  const { db } = tessera.ctx;
+  await db.query(
+    `insert into "user" (id, name, email, "emailVerified", "updatedAt")
+     select 'bench-' || n, 'Member ' || n, 'member' || n || '@example.com', true, now()
+       from generate_series(1, 10000) as n`,
+  );
+  await db.query(
+    `insert into members (org_id, user_id, joined_at)
+     select 'bench', 'bench-' || n, now() - n * interval '1 second'
+       from generate_series(1, 10000) as n`,
+  );
+  await db.query("analyze");
+
+  const get = (path: string) => () => fetch(tessera.url + path, { headers: { cookie } });
+  const bare = await requests(300, 4, get("/healthz"));
+  const first = await requests(300, 4, get("/api/v1/organizations/bench/members?limit=50"));
+  const page = await fetch(tessera.url + "/api/v1/organizations/bench/members?limit=200", {
+    headers: { cookie },
+  });
+  const cursor = ((await page.json()) as { nextCursor: string }).nextCursor;
+  const deep = await requests(
+    300,
+    4,
+    get(`/api/v1/organizations/bench/members?limit=50&cursor=${encodeURIComponent(cursor)}`),
+  );
+  const searched = await requests(300, 4, get("/api/v1/organizations/bench/members?q=member99"));
+
+  report(
+    "listMembers first page at 10,000 vs bare route",
+    first.perRequestMs,
+    bare.perRequestMs,
+    "ms",
+  );
+  report(
+    "listMembers later page at 10,000 vs bare route",
+    deep.perRequestMs,
+    bare.perRequestMs,
+    "ms",
+  );
+  report(
+    "listMembers search at 10,000 vs bare route",
+    searched.perRequestMs,
+    bare.perRequestMs,
+    "ms",
+  );
+}
+
+async function tokenCheck(tessera: Tessera, userId: string): Promise<void> {
+  const { db } = tessera.ctx;
+  const token = generateToken();
+  const now = tessera.ctx.clock.now();
+  const sub = await db.query<{ id: string }>(
+    `insert into subscriptions (org_id, plan_id, product, period, price_per_seat, currency, seats,
+                                current_period_start, current_period_end)
+     values ('bench', 'conda-team-monthly', 'conda', 'month', 1500, 'USD', 10, $1, $2)
+     returning subscription_id as id`,
+    [now, new Date(now.getTime() + 30 * 86_400_000)],
+  );
+  await db.query(
+    `insert into seats (org_id, product, user_id, subscription_id) values ('bench', 'conda', $1, $2)`,
+    [userId, sub.rows[0]?.id],
+  );
+  const row = await db.query<{ id: string }>(
+    `insert into tokens (org_id, user_id, hint) values ('bench', $1, 'hint') returning token_id as id`,
+    [userId],
+  );
+  await db.query(
+    `insert into token_hashes (token_hash, org_id, token_id) values ($1, 'bench', $2)`,
+    [sha256(token), row.rows[0]?.id],
+  );
+
+  const headers = { authorization: `Bearer ${token}` };
+  const bare = await requests(2000, 20, () => fetch(tessera.url + "/healthz"));
+  const check = await requests(2000, 20, () => fetch(tessera.url + "/auth/check", { headers }));
+  report(
+    "checkToken good token, requests/s vs bare route",
+    check.perSecond,
+    bare.perSecond,
+    "req/s",
+  );
+}
+
+async function main(): Promise<void> {
+  const fresh = await freshDatabase();
+  const port = await freePort();
+  const config = loadConfig({
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    SECRET: "benchmark-secret-benchmark-secret-000",
+    SIGN_IN_RATE_LIMIT: "1000",
+    DATA_DIR: "/nonexistent",
+    ...(fresh.url ? { DATABASE_URL: fresh.url } : {}),
+  });
+  const tessera = await startTessera({
+    config,
+    db: fresh.db,
+    logger: false,
+    manualBackground: true,
+    print: () => {},
+  });
+
+  console.log(`database: ${fresh.url ? "PostgreSQL server" : "PGlite (embedded)"}`);
+  try {
+    const { cookie, userId } = await owner(tessera);
+    await invitations(tessera, userId);
+    await members(tessera, cookie);
+    await tokenCheck(tessera, userId);
+  } finally {
+    await tessera.close();
+    await fresh.drop();
+  }
+}
+
+await main();
