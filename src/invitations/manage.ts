@@ -2,6 +2,7 @@ import { recordAudit } from "../audit/record.ts";
 import type { Context } from "../context.ts";
 import type { Queryable } from "../db/database.ts";
 import { AppError, assertThat } from "../errors.ts";
+import { decodeCursor, encodeCursor } from "../http/cursor.ts";
 import { enqueueMail } from "../mail/outbox.ts";
 import { newSecret, sha256 } from "../secrets.ts";
 import {
@@ -39,31 +40,18 @@ export function invitationView(row: InvitationRow, now: Date) {
 
 type InvitationView = ReturnType<typeof invitationView>;
 
-function encodeCursor(row: InvitationRow): string {
-  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.invitationId])).toString(
-    "base64url",
-  );
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function decodeCursor(cursor: string): { createdAt: Date; invitationId: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    parsed = null;
-  }
+// Creation times come from the clock in whole milliseconds, so an ISO string keeps them exactly.
+const CURSOR_PARTS = [
+  (value: string) => !Number.isNaN(Date.parse(value)),
+  (value: string) => UUID.test(value),
+];
 
-  const [time, id] = Array.isArray(parsed) ? (parsed as unknown[]) : [];
-  const createdAt = new Date(typeof time === "string" ? time : NaN);
-  if (Number.isNaN(createdAt.getTime()) || typeof id !== "string" || !UUID.test(id)) {
-    throw new AppError("request.invalid", {
-      fields: [{ path: "/querystring/cursor", message: "not a cursor from this list" }],
-    });
-  }
+function pageAfter(cursor: string): { createdAt: Date; invitationId: string } {
+  const [time = "", invitationId = ""] = decodeCursor(cursor, CURSOR_PARTS);
 
-  return { createdAt, invitationId: id };
+  return { createdAt: new Date(time), invitationId };
 }
 
 export interface ListInput {
@@ -80,7 +68,7 @@ export async function listInvitations(ctx: Context, input: ListInput) {
     orgId: input.orgId,
     status: input.status,
     now,
-    after: input.cursor === undefined ? null : decodeCursor(input.cursor),
+    after: input.cursor === undefined ? null : pageAfter(input.cursor),
     limit: input.limit + 1,
   });
   const page = rows.slice(0, input.limit);
@@ -88,7 +76,10 @@ export async function listInvitations(ctx: Context, input: ListInput) {
 
   return {
     invitations: page.map((row) => invitationView(row, now)),
-    nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
+    nextCursor:
+      rows.length > input.limit && last
+        ? encodeCursor([last.createdAt.toISOString(), last.invitationId])
+        : null,
   };
 }
 
