@@ -57,7 +57,7 @@ describe("parseAddress", () => {
 describe("splitAddressList", () => {
   it("splits the pasted case file into its entries, keeping quoted commas", () => {
     const text = readFileSync(
-      new URL("../../../shared/cases/paste-mixed-separators.txt", import.meta.url),
+      new URL("../../test/cases/paste-mixed-separators.txt", import.meta.url),
       "utf8",
     );
     const entries = splitAddressList(text);

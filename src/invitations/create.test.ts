@@ -35,7 +35,7 @@ describe("createInvitations", () => {
   it("invites a pasted list with mixed separators; the bad address alone is refused", async () => {
     const { owner, orgId } = await admin();
     const text = readFileSync(
-      new URL("../../../shared/cases/paste-mixed-separators.txt", import.meta.url),
+      new URL("../../test/cases/paste-mixed-separators.txt", import.meta.url),
       "utf8",
     );
 
