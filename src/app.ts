@@ -10,9 +10,10 @@ import type { Config } from "./config.ts";
 import type { Context } from "./context.ts";
 import type { Database } from "./db/database.ts";
 import { ERRORS } from "./errors.ts";
-import { handleError, handleNotFound } from "./http/errors.ts";
+import { handleError, handleFrameworkError, handleNotFound } from "./http/errors.ts";
 import { logRequest } from "./http/logging.ts";
 import { checkOrigin } from "./http/origin.ts";
+import { rejectUnstorableText } from "./http/text-guard.ts";
 import { guardResponseStatus } from "./http/response-guard.ts";
 import type { App } from "./http/types.ts";
 import { validatorCompiler } from "./http/validation.ts";
@@ -78,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; ctx: Co
     // A hop count is accepted at run time; the type declarations leave numbers out.
     trustProxy: config.trustProxy as boolean | string[],
     bodyLimit: 1024 * 1024,
+    frameworkErrors: handleFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const sealer = new Sealer(config.secret);
@@ -86,7 +88,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; ctx: Co
     db,
     clock: options.clock ?? systemClock,
     sealer,
-    auth: createAuth({ config, db, sealer }),
+    auth: createAuth({ config, db, sealer, log: app.log }),
     log: app.log,
   };
 
@@ -94,6 +96,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; ctx: Co
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
   app.addHook("onRequest", checkOrigin(new URL(config.publicUrl).origin));
+  app.addHook("preValidation", rejectUnstorableText);
   app.addHook("onResponse", logRequest);
   if (options.strictResponses) app.addHook("onSend", guardResponseStatus);
 

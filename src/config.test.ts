@@ -45,6 +45,7 @@ describe("loadConfig", () => {
     [{ INVITATION_LIFETIME: "7 days" }, "INVITATION_LIFETIME: expected a duration"],
     [{ TRUST_PROXY: "maybe" }, "TRUST_PROXY: expected true, false, a hop count or addresses"],
     [{ PLANS: "[" }, "PLANS: expected a JSON array of plans"],
+    [{ LOG_LEVEL: "loud" }, "LOG_LEVEL: expected one of fatal, error, warn, info, debug"],
     [{ PLANS: '[{"id":"x"}]' }, "PLANS[0].pricePerSeat: expected whole minor units"],
   ])("names the bad value in one line: %o", (env, message) => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(message);

@@ -199,6 +199,17 @@ function secret(env: Env, dataDir: string, databaseUrl: string | undefined): str
   return generated;
 }
 
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+function logLevel(env: Env): string {
+  const level = env.LOG_LEVEL || "info";
+  if (!LOG_LEVELS.includes(level)) {
+    throw new ConfigError("LOG_LEVEL", `expected one of ${LOG_LEVELS.join(", ")}, got "${level}"`);
+  }
+
+  return level;
+}
+
 /** Reads and validates every setting once; throws a ConfigError naming the first bad one. */
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, "PORT", 3000, 0, 65535);
@@ -216,7 +227,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: env.MAIL_FROM || "Tessera <tessera@localhost>",
     secret: secret(env, dataDir, databaseUrl),
     trustProxy: trustProxy(env),
-    logLevel: env.LOG_LEVEL || "info",
+    logLevel: logLevel(env),
     invitationLifetimeMs: duration(env, "INVITATION_LIFETIME", "7d"),
     invitationsPerHour: integer(env, "INVITATIONS_PER_HOUR", 1000, 1, 10_000_000),
     signInRateLimit: {

@@ -6,8 +6,13 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const tessera = await startTessera({ config });
   const mode = config.databaseUrl ? "PostgreSQL server" : `embedded database in ${config.dataDir}`;
-  const mail = config.smtpUrl ? "SMTP" : `the development mailbox at ${tessera.url}/dev/mailbox`;
-  tessera.app.log.info({ url: tessera.url }, `tessera serving on ${mode}; mail goes to ${mail}`);
+  const mail = config.smtpUrl
+    ? "SMTP"
+    : `the development mailbox at ${config.publicUrl}/dev/mailbox`;
+  tessera.app.log.info(
+    { url: config.publicUrl, listening: tessera.url },
+    `tessera serving on ${mode}; mail goes to ${mail}`,
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

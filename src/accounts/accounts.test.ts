@@ -116,6 +116,17 @@ describe("accounts", () => {
     expect(me.body.error.code).toBe("auth.required");
   });
 
+  it("refuses a cookie-authenticated change whose only clue is a foreign Referer", async () => {
+    const client = await signUpVerified(server, "gus@example.com");
+    const answer = await client.post("/api/v1/auth/sign-out", undefined, {
+      origin: "",
+      referer: "https://evil.example/page",
+    });
+
+    expect(answer.status).toBe(403);
+    expect(answer.body.error.code).toBe("request.cross_origin");
+  });
+
   it("refuses a cookie-authenticated change from another origin", async () => {
     const client = await signUpVerified(server, "fay@example.com");
     const answer = await client.post("/api/v1/auth/sign-out", undefined, {
@@ -144,7 +155,11 @@ describe("the sign-in rate limit", () => {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ email: "guess@example.com", password: "wrong password" }),
-      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+      }).then(async (r) => ({
+        status: r.status,
+        retryAfter: r.headers.get("retry-after"),
+        body: (await r.json()) as any,
+      }));
 
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await attempt(limited.url)).status);
@@ -159,6 +174,7 @@ describe("the sign-in rate limit", () => {
     try {
       const refused = await attempt(other);
       expect(refused.status).toBe(429);
+      expect(Number(refused.retryAfter)).toBeGreaterThan(0);
       expect(refused.body.error.code).toBe("auth.rate_limited");
     } finally {
       await app.close();

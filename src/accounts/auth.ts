@@ -1,6 +1,7 @@
 import argon2 from "argon2";
 import { betterAuth } from "better-auth";
 import { bearer } from "better-auth/plugins";
+import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/database.ts";
 import { enqueueMail, MAIL_PRIORITY } from "../mail/outbox.ts";
@@ -19,6 +20,13 @@ interface AuthDeps {
   config: Config;
   db: Database;
   sealer: Sealer;
+  log?: FastifyBaseLogger;
+}
+
+function errorName(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${(error as { code?: string }).code ?? ""}`;
+
+  return "unknown";
 }
 
 function mailer({ db, sealer }: AuthDeps) {
@@ -56,6 +64,11 @@ export function createAuth(deps: AuthDeps) {
     },
     telemetry: { enabled: false },
     logger: { disabled: true },
+    // The library's own error dump would print queries with their parameters: log only what
+    // failed, through our logger.
+    onAPIError: {
+      onError: (error) => deps.log?.error({ error: errorName(error) }, "auth library error"),
+    },
     emailAndPassword: {
       enabled: true,
       requireEmailVerification: true,

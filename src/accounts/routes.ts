@@ -70,7 +70,7 @@ export async function accountRoutes(app: App, ctx: Context): Promise<void> {
           "at once (201) and can accept the invitation. An address that already has an " +
           "account gets the same 202 answer, and its owner is told by mail.",
         body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 100 }),
+          name: Type.String({ minLength: 1, maxLength: 100, pattern: "\\S" }),
           email: Email,
           password: Password,
           invitationSecret: Type.Optional(Type.String({ maxLength: 200 })),

@@ -28,6 +28,10 @@ describe("parseAddress", () => {
       name: "Ken Thompson",
     });
     expect(key("<barbara@example.com>")).toBe("barbara@example.com");
+    expect(parseAddress("mailto:a@example.com?subject=hi")).toMatchObject({
+      key: "a@example.com",
+      display: "a@example.com",
+    });
   });
 
   it("maps international domains to their ASCII form, composed or not", () => {

@@ -56,7 +56,11 @@ function asciiDomain(domain: string): string | undefined {
 export function parseAddress(input: string): ParsedAddress {
   const text = trimEdges(input.normalize("NFC"));
   const { name, address: wrapped } = splitDisplayName(text);
-  const address = trimEdges(trimEdges(wrapped).replace(/^mailto:/i, ""));
+  const unwrapped = trimEdges(wrapped);
+  // A mailto: link may carry ?subject=... after the address.
+  const mailto = /^mailto:/i.test(unwrapped);
+  const bare = mailto ? (unwrapped.slice(7).split("?")[0] ?? "") : unwrapped;
+  const address = trimEdges(bare);
   if (address === "") return { ok: false, reason: "missing_email", input };
 
   const at = address.lastIndexOf("@");

@@ -21,11 +21,23 @@ function fields(error: FastifyError) {
   }));
 }
 
+// PostgreSQL's answers to values it cannot take: bad text encoding, a malformed uuid, a number
+// out of range. Input checks catch these first; this keeps a missed one a 400.
+const BAD_VALUE = new Set(["22021", "22P05", "22P02", "22003", "22007", "22008"]);
+
 /** Turns anything thrown by a route into the API's one error body. */
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const known = fromConstraint(error);
   if (known instanceof AppError) {
+    const retryAfter = known.details?.retryAfter;
+    if (known.status === 429 && typeof retryAfter === "number") {
+      reply.header("retry-after", String(Math.max(1, Math.ceil(retryAfter))));
+    }
     return reply.code(known.status).send(body(known.code, known.details));
+  }
+
+  if (BAD_VALUE.has((error as { code?: string }).code ?? "")) {
+    return reply.code(400).send(body("request.invalid"));
   }
 
   if (error.validation) {
@@ -47,4 +59,16 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
 
 export function handleNotFound(_request: FastifyRequest, reply: FastifyReply) {
   return reply.code(404).send(body("request.not_found"));
+}
+
+/**
+ * Errors Fastify raises before routing (a URL that does not decode): our body, and nothing of
+ * the URL echoed back, since it may hold a token.
+ */
+export function handleFrameworkError(
+  _error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  return reply.code(400).send(body("request.invalid", { reason: "the URL does not decode" }));
 }

@@ -157,3 +157,54 @@ describe("request logs", () => {
     );
   });
 });
+
+describe("text no column can keep", () => {
+  it("a NUL character or a lone surrogate anywhere gets request.invalid, even signed out", async () => {
+    const client = server.client();
+    const reset = await client.post("/api/v1/auth/reset-password", {
+      token: "a\u0000b",
+      password: "long enough password",
+    });
+    expect(reset.status).toBe(400);
+    expect(reset.body.error).toMatchObject({
+      code: "request.invalid",
+      details: { fields: [{ path: "/body/token" }] },
+    });
+
+    const signUp = await client.post(
+      "/api/v1/auth/sign-up",
+      '{"name":"\\ud800","email":"x@example.com","password":"long enough password"}',
+    );
+    expect(signUp.status).toBe(400);
+
+    const path = await client.get("/api/v1/organizations/ok%00id");
+    expect(path.status).toBe(400);
+    expect(path.body.error.details.fields[0].path).toBe("/params/orgId");
+
+    const query = await client.get("/api/v1/organizations/some-org/members?q=%00");
+    expect(query.status).toBe(400);
+    expect(query.body.error.details.fields[0].path).toBe("/querystring/q");
+  });
+
+  it("a URL that does not decode gets our error body without the URL in it", async () => {
+    const token = "tsr_notarealtokennotarealtoken12";
+    const answer = await fetch(`${server.url}/auth/check/t/${token}/conda/%ff`);
+    const text = await answer.text();
+
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(text).error.code).toBe("request.invalid");
+    expect(text).not.toContain(token);
+  });
+
+  it("an unknown field in a body is refused, not silently dropped", async () => {
+    const answer = await server.client().post("/api/v1/auth/sign-up", {
+      name: "Eve",
+      email: "eve@example.com",
+      password: "long enough password",
+      emailVerified: true,
+    });
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.code).toBe("request.invalid");
+  });
+});

@@ -3,6 +3,14 @@ import { AppError } from "../errors.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Refuses a change authenticated by cookie when a browser says it comes from another site.
  * Scripts that send `Authorization: Bearer` carry no ambient credentials, so they pass.
@@ -20,5 +28,10 @@ export function checkOrigin(publicOrigin: string) {
 
     const site = request.headers["sec-fetch-site"];
     if (site === "cross-site" || site === "same-site") throw new AppError("request.cross_origin");
+
+    const referer = request.headers.referer;
+    if (referer !== undefined && originOf(referer) !== publicOrigin) {
+      throw new AppError("request.cross_origin");
+    }
   };
 }

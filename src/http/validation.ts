@@ -10,16 +10,36 @@ function compiler(options: Options): Ajv {
   return ajv;
 }
 
+type Schema = Record<string, unknown>;
+
+/** A copy of the schema in which every object with declared properties refuses others. */
+function closed(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closed);
+  if (typeof schema !== "object" || schema === null) return schema;
+
+  const copy: Schema = {};
+  for (const [key, value] of Object.entries(schema as Schema)) copy[key] = closed(value);
+  if (copy.type === "object" && copy.properties && copy.additionalProperties === undefined) {
+    copy.additionalProperties = false;
+  }
+
+  return copy;
+}
+
 /**
  * Request validation: bodies are taken exactly as sent (a number is never turned into a
- * string), while path and query values, which arrive as text, are coerced to their types.
+ * string, and an unknown field is refused rather than silently dropped), while path and query
+ * values, which arrive as text, are coerced to their types.
  */
 export function validatorCompiler(): FastifySchemaCompiler<unknown> {
   const exact = compiler({ coerceTypes: false });
   const coercing = compiler({ coerceTypes: "array", useDefaults: true });
 
   return ({ schema, httpPart }) => {
-    const ajv = httpPart === "body" ? exact : coercing;
-    return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+    const compiled =
+      httpPart === "body"
+        ? exact.compile(closed(schema) as Schema)
+        : coercing.compile(schema as Schema);
+    return compiled as ReturnType<FastifySchemaCompiler<unknown>>;
   };
 }

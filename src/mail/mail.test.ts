@@ -1,3 +1,4 @@
+import { get } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signUpVerified } from "../../test/helpers/people.ts";
 import { startTestServer, type TestServer } from "../../test/helpers/server.ts";
@@ -140,6 +141,27 @@ describe("the development mailbox", () => {
     const page = await server.client().get("/dev/mailbox");
     expect(page.status).toBe(200);
     expect(page.body).toContain('<a href="http://127.0.0.1');
+  });
+
+  it("refuses a Host that is not loopback, as a rebinding page would send", async () => {
+    // fetch will not send a Host of our choosing; node:http will.
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const url = new URL(`${server.url}/api/v1/dev/mailbox`);
+      get(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          headers: { host: "evil.example" },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        },
+      ).on("error", reject);
+    });
+
+    expect(status).toBe(404);
   });
 
   it("refuses requests that came through a proxy", async () => {

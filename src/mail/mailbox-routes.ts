@@ -1,4 +1,4 @@
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { Context } from "../context.ts";
 import { AppError } from "../errors.ts";
@@ -24,11 +24,22 @@ interface MailRow {
   createdAt: Date;
 }
 
-/** The socket's own peer, not a forwarded header: only this machine may read the mailbox. */
-function requireLoopback(request: FastifyRequest): void {
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
+
+/**
+ * Only this machine may read the mailbox: the socket's own peer must be loopback (not a
+ * forwarded header), and so must the Host the browser asked for, so that a page on another
+ * site cannot reach it by pointing a name of its own at 127.0.0.1.
+ */
+function requireLoopback(request: FastifyRequest, reply: FastifyReply): void {
   const peer = request.socket.remoteAddress ?? "";
   const loopback = peer === "::1" || peer.startsWith("127.") || peer.startsWith("::ffff:127.");
-  if (!loopback || request.headers["x-forwarded-for"]) throw new AppError("mailbox.unavailable");
+  const host = LOOPBACK_HOST.test(request.headers.host ?? "");
+  if (!loopback || !host || request.headers["x-forwarded-for"]) {
+    throw new AppError("mailbox.unavailable");
+  }
+
+  reply.header("cache-control", "no-store").header("x-frame-options", "DENY");
 }
 
 async function latest(ctx: Context, to: string | undefined): Promise<MailRow[]> {
@@ -70,20 +81,22 @@ export async function mailboxRoutes(app: App, ctx: Context): Promise<void> {
         operationId: "listMailbox",
         tags: ["development"],
         summary: "Mail kept by the development mailbox (loopback clients only, no SMTP_URL)",
+        description:
+          "The newest 200 mails first; `to` filters by recipient (the address key, any case).",
         querystring: Type.Object({ to: Type.Optional(Type.String({ maxLength: 320 })) }),
         response: { 200: Type.Object({ mails: Type.Array(MailEntry) }), ...errors(404) },
       },
     },
-    async (request) => {
-      requireLoopback(request);
-      const mails = await latest(ctx, request.query.to);
+    async (request, reply) => {
+      requireLoopback(request, reply);
+      const mails = await latest(ctx, request.query.to?.toLowerCase());
 
       return { mails: mails.map((mail) => ({ ...mail, createdAt: mail.createdAt.toISOString() })) };
     },
   );
 
   app.get("/dev/mailbox", { schema: { hide: true } }, async (request, reply) => {
-    requireLoopback(request);
+    requireLoopback(request, reply);
 
     return reply.type("text/html; charset=utf-8").send(page(await latest(ctx, undefined)));
   });

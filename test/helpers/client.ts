@@ -48,6 +48,8 @@ export class Client {
       headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
     }
     if (method !== "GET" && !("origin" in headers)) headers.origin = this.origin;
+    // An empty origin means: send none, as a script or an old browser would.
+    if (headers.origin === "") delete headers.origin;
     if (body !== undefined && !("content-type" in headers)) {
       headers["content-type"] = "application/json";
     }
