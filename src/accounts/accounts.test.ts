@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../app.ts";
+import { invitationSecret, organization, person } from "../../test/helpers/fixtures.ts";
 import { PASSWORD, signUpVerified, tokenFrom } from "../../test/helpers/people.ts";
 import { startTestServer, type TestServer } from "../../test/helpers/server.ts";
 
@@ -184,5 +185,61 @@ describe("the sign-in rate limit", () => {
       `select count(*)::int as n from "rateLimit"`,
     );
     expect(rows[0]).toEqual({ n: 1 });
+  });
+});
+
+describe("signing up from an invitation link", () => {
+  it("counts as verifying the address: signed in at once, and no verification mail", async () => {
+    const owner = await person(server, "inviter");
+    const orgId = await organization(server, owner);
+    await owner.client.post(`/api/v1/organizations/${orgId}/invitations`, {
+      emails: "invitee@example.com",
+    });
+    const secret = await invitationSecret(server, "invitee@example.com", orgId);
+
+    const invitee = server.client();
+    const signUp = await invitee.post("/api/v1/auth/sign-up", {
+      name: "Invitee",
+      email: "Invitee@Example.com",
+      password: PASSWORD,
+      invitationSecret: secret,
+    });
+    expect(signUp.status).toBe(201);
+    expect(signUp.body.user).toMatchObject({ email: "invitee@example.com", emailVerified: true });
+    expect(invitee.signedIn).toBe(true);
+
+    await server.deliverMail();
+    expect(server.smtp.to("invitee@example.com").map((m) => m.subject)).toEqual([
+      expect.stringContaining("invited you"),
+    ]);
+  });
+
+  it("does not verify an account that already exists, nor sign it in", async () => {
+    const owner = await person(server, "inviter");
+    const orgId = await organization(server, owner);
+    await server.client().post("/api/v1/auth/sign-up", {
+      name: "Early",
+      email: "early@example.com",
+      password: PASSWORD,
+    });
+    await owner.client.post(`/api/v1/organizations/${orgId}/invitations`, {
+      emails: "early@example.com",
+    });
+    const secret = await invitationSecret(server, "early@example.com", orgId);
+
+    const again = server.client();
+    const signUp = await again.post("/api/v1/auth/sign-up", {
+      name: "Someone",
+      email: "early@example.com",
+      password: "a different password",
+      invitationSecret: secret,
+    });
+    expect(signUp.status).toBe(202);
+    expect(again.signedIn).toBe(false);
+
+    const { rows } = await server.tessera.ctx.db.query(
+      `select "emailVerified" as verified from "user" where email = 'early@example.com'`,
+    );
+    expect(rows).toEqual([{ verified: false }]);
   });
 });

@@ -6,6 +6,7 @@ import type { Config } from "../config.ts";
 import type { Database } from "../db/database.ts";
 import { enqueueMail, MAIL_PRIORITY } from "../mail/outbox.ts";
 import type { Sealer } from "../mail/sealing.ts";
+import { provenAddress } from "./proven.ts";
 
 /** Where our routes mount the library's handler; nothing outside the process calls it. */
 export const AUTH_BASE_PATH = "/api/auth";
@@ -107,6 +108,7 @@ export function createAuth(deps: AuthDeps) {
       autoSignInAfterVerification: true,
       expiresIn: 86_400,
       sendVerificationEmail: async ({ user, token }) => {
+        if (user.emailVerified) return;
         await send(
           "verify-email",
           user.email,
@@ -115,6 +117,16 @@ export function createAuth(deps: AuthDeps) {
             link: `${config.publicUrl}/verify-email?token=${encodeURIComponent(token)}`,
           },
         );
+      },
+    },
+    databaseHooks: {
+      user: {
+        create: {
+          before: async (user) => {
+            if (provenAddress.getStore() !== user.email) return;
+            return { data: { ...user, emailVerified: true } };
+          },
+        },
       },
     },
     session: { expiresIn: 30 * 86_400, updateAge: 86_400 },

@@ -6,6 +6,7 @@ import { errors, Message, Timestamp } from "../http/schemas.ts";
 import type { App } from "../http/types.ts";
 import { findInvitationBySecret } from "../invitations/lookup.ts";
 import { callAuth, callAuthWithCookies } from "./forward.ts";
+import { provenAddress } from "./proven.ts";
 import { requireUser, type SignedInUser } from "./session.ts";
 
 const User = Type.Object({
@@ -87,17 +88,15 @@ export async function accountRoutes(app: App, ctx: Context): Promise<void> {
         existing.rowCount === 0 &&
         (await invitationProves(ctx, invitationSecret, email));
 
-      await callAuth(ctx, request, undefined, {
-        method: "POST",
-        path: "/sign-up/email",
-        body: { name, email, password },
-      });
+      const signUp = () =>
+        callAuth(ctx, request, undefined, {
+          method: "POST",
+          path: "/sign-up/email",
+          body: { name, email, password },
+        });
+      await (proven ? provenAddress.run(email, signUp) : signUp());
       if (!proven) return reply.code(202).send({ message: `${SENT} Follow its link to verify.` });
 
-      await ctx.db.query(
-        `update "user" set "emailVerified" = true, "updatedAt" = now() where email = $1`,
-        [email],
-      );
       const signedIn = await callAuth<{ user: SignedInUser }>(ctx, request, reply, {
         method: "POST",
         path: "/sign-in/email",
