@@ -35,6 +35,7 @@ export const ERRORS = {
   "member.last_owner": [409, "An organization must keep at least one owner."],
   "member.owner_required": [403, "Only an owner can do this."],
   "member.already_owner": [409, "This member is already an owner."],
+  "member.self_promotion": [403, "You cannot give yourself a role."],
 
   "invitation.not_found": [404, "No such invitation."],
   "invitation.expired": [410, "This invitation has expired; ask for a new one."],

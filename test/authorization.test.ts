@@ -62,7 +62,6 @@ function sample(schema: Schema): unknown {
 /** Operations a member without any admin role may call. */
 const FOR_EVERY_MEMBER = new Set([
   "getOrganization",
-  "listMembers",
   "leaveOrganization",
   "getMyToken",
   "activateToken",

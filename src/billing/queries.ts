@@ -122,18 +122,39 @@ export async function saveSubscription(tx: Queryable, row: SubscriptionRow): Pro
   );
 }
 
-/** Deletes every seat of a subscription; answers how many there were. */
+/**
+ * Locks the member rows of everyone holding a seat of the subscription, in user ID order, so
+ * ending their tokens cannot miss one being activated at the same time.
+ */
+export async function lockSeatHolders(
+  tx: Queryable,
+  orgId: string,
+  subscriptionId: string,
+): Promise<void> {
+  await tx.query(
+    `select m.user_id from members m
+      where m.org_id = $1
+        and exists (select 1 from seats s
+                     where s.org_id = m.org_id and s.user_id = m.user_id
+                       and s.subscription_id = $2)
+      order by m.user_id
+        for update of m`,
+    [orgId, subscriptionId],
+  );
+}
+
+/** Deletes every seat of a subscription; answers the members who held them. */
 export async function deleteSubscriptionSeats(
   tx: Queryable,
   orgId: string,
   subscriptionId: string,
-): Promise<number> {
-  const result = await tx.query(`delete from seats where org_id = $1 and subscription_id = $2`, [
-    orgId,
-    subscriptionId,
-  ]);
+): Promise<string[]> {
+  const result = await tx.query<{ userId: string }>(
+    `delete from seats where org_id = $1 and subscription_id = $2 returning user_id as "userId"`,
+    [orgId, subscriptionId],
+  );
 
-  return result.rowCount;
+  return result.rows.map((row) => row.userId);
 }
 
 /** The organization's subscriptions with their seats in use: live ones first, newest first. */

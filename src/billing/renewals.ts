@@ -1,12 +1,14 @@
 import { recordAudit, type AuditEvent } from "../audit/record.ts";
 import type { Context } from "../context.ts";
 import type { Queryable } from "../db/database.ts";
+import { endTokensWithoutSeats } from "../tokens/queries.ts";
 import { addPeriod } from "./periods.ts";
 import { builtinProvider } from "./providers/builtin.ts";
 import type { BillingProvider, Charge } from "./providers/provider.ts";
 import {
   claimDueSubscription,
   deleteSubscriptionSeats,
+  lockSeatHolders,
   saveSubscription,
   type SubscriptionRow,
 } from "./queries.ts";
@@ -33,11 +35,17 @@ export interface Settlement {
   lapsed: boolean;
 }
 
-/** Ends a cancelled subscription: status lapsed, and every seat of it is deleted. */
-async function lapse(tx: Queryable, row: SubscriptionRow): Promise<Settlement> {
+/**
+ * Ends a cancelled subscription: status lapsed, and every seat of it is deleted. The members
+ * it leaves with no seat in the organization have their tokens ended at `now`, in one
+ * statement for all of them; their member rows are locked first, as token activation does.
+ */
+async function lapse(tx: Queryable, row: SubscriptionRow, now: Date): Promise<Settlement> {
   const lapsed: SubscriptionRow = { ...row, status: "lapsed" };
   await saveSubscription(tx, lapsed);
-  const seatsRemoved = await deleteSubscriptionSeats(tx, row.orgId, row.subscriptionId);
+  await lockSeatHolders(tx, row.orgId, row.subscriptionId);
+  const holders = await deleteSubscriptionSeats(tx, row.orgId, row.subscriptionId);
+  const ended = await endTokensWithoutSeats(tx, row.orgId, holders, now);
 
   await recordAudit(tx, [
     {
@@ -46,7 +54,12 @@ async function lapse(tx: Queryable, row: SubscriptionRow): Promise<Settlement> {
       action: "subscription.lapsed",
       targetType: "subscription",
       targetId: row.subscriptionId,
-      details: { product: row.product, seatsRemoved, periodEnd: row.currentPeriodEnd },
+      details: {
+        product: row.product,
+        seatsRemoved: holders.length,
+        tokensEnded: ended.length,
+        periodEnd: row.currentPeriodEnd,
+      },
     },
   ]);
 
@@ -123,7 +136,7 @@ export async function settleSubscription(
   if (row.status === "lapsed" || row.currentPeriodEnd > now) {
     return { row, renewals: 0, lapsed: false };
   }
-  if (row.status === "cancelled") return lapse(tx, row);
+  if (row.status === "cancelled") return lapse(tx, row, now);
 
   return renew(tx, ctx, row, now);
 }

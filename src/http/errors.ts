@@ -69,6 +69,6 @@ export function handleFrameworkError(
   _error: FastifyError,
   _request: FastifyRequest,
   reply: FastifyReply,
-) {
-  return reply.code(400).send(body("request.invalid", { reason: "the URL does not decode" }));
+): void {
+  void reply.code(400).send(body("request.invalid", { reason: "the URL does not decode" }));
 }

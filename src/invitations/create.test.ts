@@ -237,6 +237,43 @@ describe("createInvitations", () => {
     expect(await rows(orgId)).toEqual([]);
   });
 
+  it("lets only billing admins and owners invite billing admins (member.self_promotion)", async () => {
+    const { owner, orgId } = await admin();
+    const accountAdmin = await person(server, "account");
+    const both = await person(server, "both");
+    await addMember(server, orgId, accountAdmin, { accountAdmin: true });
+    await addMember(server, orgId, both, { accountAdmin: true, billingAdmin: true });
+    const invite = (who: typeof owner, email: string, role: string) =>
+      who.client.post(invitationsOf(orgId), { emails: email, role });
+
+    const refused = await invite(accountAdmin, "bill@example.com", "billing_admin");
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toEqual({
+      code: "member.self_promotion",
+      message: "You cannot give yourself a role.",
+      details: { role: "billing_admin" },
+    });
+    expect(await rows(orgId)).toEqual([]);
+
+    const invited = await Promise.all([
+      invite(accountAdmin, "acct@example.com", "account_admin"),
+      invite(accountAdmin, "plain@example.com", "member"),
+      invite(both, "bill@example.com", "billing_admin"),
+      invite(owner, "bea@example.com", "billing_admin"),
+    ]);
+    expect(invited.map((a) => [a.status, a.body.counts?.invited])).toEqual(Array(4).fill([200, 1]));
+    const roles = await server.tessera.ctx.db.query(
+      `select email_key as key, role from invitations where org_id = $1 order by email_key`,
+      [orgId],
+    );
+    expect(roles.rows).toEqual([
+      { key: "acct@example.com", role: "account_admin" },
+      { key: "bea@example.com", role: "billing_admin" },
+      { key: "bill@example.com", role: "billing_admin" },
+      { key: "plain@example.com", role: "member" },
+    ]);
+  });
+
   it("refuses bodies of the wrong shape with request.invalid", async () => {
     const { owner, orgId } = await admin();
     const bodies = [

@@ -3,7 +3,8 @@ import { requireUser } from "../accounts/session.ts";
 import type { Context } from "../context.ts";
 import { errors, Nullable, OrgIdParam, Timestamp } from "../http/schemas.ts";
 import type { App } from "../http/types.ts";
-import { authorize } from "../members/access.ts";
+import { assertThat } from "../errors.ts";
+import { authorize, mayGrant } from "../members/access.ts";
 import { acceptInvitation, getInvitation } from "./acceptance.ts";
 import { listInvitations, resendInvitation, revokeInvitation } from "./manage.ts";
 import { createInvitations, MAX_ENTRIES_PER_REQUEST } from "./service.ts";
@@ -96,7 +97,8 @@ export async function invitationRoutes(app: App, ctx: Context): Promise<void> {
           "between bare addresses) or a list of such texts. Answers one result per address in " +
           "input order, and counts; invalid addresses do not stop the others. At most " +
           `${MAX_ENTRIES_PER_REQUEST} addresses per request, and a limit per hour per ` +
-          "organization. Needs invitation.manage.",
+          "organization. Needs invitation.manage; inviting as billing_admin also needs a " +
+          "billing admin or owner (member.self_promotion).",
         params: OrgIdParam,
         body: Type.Object({
           emails: Type.Union([Type.String(), Type.Array(Type.String())]),
@@ -112,11 +114,14 @@ export async function invitationRoutes(app: App, ctx: Context): Promise<void> {
     async (request) => {
       const { orgId } = request.params;
       const caller = await authorize(ctx, request, orgId, "invitation.manage");
+      const role = request.body.role ?? "member";
+      const granted = role !== "billing_admin" || mayGrant(caller.membership, "isBillingAdmin");
+      assertThat(granted, "member.self_promotion", { role });
 
       return createInvitations(ctx, {
         caller,
         emails: request.body.emails,
-        role: request.body.role ?? "member",
+        role,
         seatProduct: request.body.seatProduct ?? null,
       });
     },

@@ -6,12 +6,20 @@ import { AppError } from "../errors.ts";
 
 /** What each role may do, one line per role. Owners may do everything. */
 const ROLE_PERMISSIONS = {
-  member: ["organization.read", "member.read", "token.use"],
-  accountAdmin: ["member.manage", "invitation.manage", "seat.read", "seat.manage", "audit.read"],
-  billingAdmin: ["billing.read", "billing.manage", "seat.read", "audit.read"],
+  member: ["organization.read", "token.use"],
+  accountAdmin: [
+    "member.list",
+    "member.manage",
+    "invitation.manage",
+    "seat.read",
+    "seat.manage",
+    "audit.read",
+  ],
+  billingAdmin: ["member.list", "billing.read", "billing.manage", "seat.read", "audit.read"],
   owner: [
     "organization.update",
     "organization.delete",
+    "member.list",
     "member.manage",
     "member.manage_owners",
     "invitation.manage",
@@ -103,6 +111,18 @@ export async function confirmCaller(
   if (!can(membership, permission)) throw new AppError("organization.forbidden", { permission });
 
   return membership;
+}
+
+/** The admin roles a member can be given, as the membership flags name them. */
+export type AdminRole = "isAccountAdmin" | "isBillingAdmin";
+
+/**
+ * Whether the member may give an admin role to themselves or to someone they invite: owners
+ * may give any, others only one they hold. It keeps an account admin who is not a billing
+ * admin from making themselves one, or inviting someone as one.
+ */
+export function mayGrant(member: Membership, role: AdminRole): boolean {
+  return member.isOwner || member[role];
 }
 
 /** The role flags of a membership, as the API names them. */

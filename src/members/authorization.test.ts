@@ -24,8 +24,8 @@ describe("authorization of member routes", () => {
         void target;
         return c.get(membersUrl(orgId));
       },
-      forbidden: [] as Roles[],
-      code: "",
+      forbidden: [{}] as Roles[],
+      code: "organization.forbidden",
     },
     {
       name: "updateMemberRoles",

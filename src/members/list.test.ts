@@ -204,6 +204,34 @@ describe("listMembers", () => {
     }
   });
 
+  it("is for admins: a plain member gets organization.forbidden, yet sees the organization", async () => {
+    const { owner, orgId, others } = await team([
+      {},
+      { accountAdmin: true },
+      { billingAdmin: true },
+    ]);
+    const [plain, accountAdmin, billingAdmin] = others as [Person, Person, Person];
+    const everyone = [owner, plain, accountAdmin, billingAdmin].map((p) => p.userId).sort();
+
+    const refused = await plain.client.get(`/api/v1/organizations/${orgId}/members`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toEqual({
+      code: "organization.forbidden",
+      message: "Your role in this organization does not allow this.",
+      details: { permission: "member.list" },
+    });
+    expect(JSON.stringify(refused.body)).not.toContain(accountAdmin.email);
+
+    for (const admin of [owner, accountAdmin, billingAdmin]) {
+      const page = await list(admin, orgId);
+      expect(page.members.map((m: any) => m.userId).sort()).toEqual(everyone);
+    }
+
+    const organization = await plain.client.get(`/api/v1/organizations/${orgId}`);
+    expect(organization.status).toBe(200);
+    expect(organization.body.organization.orgId).toBe(orgId);
+  });
+
   it("pages through 10,000 members in order, one query per page, with no duplicates", async () => {
     const owner = await person(server, "owner");
     const orgId = await organization(server, owner);

@@ -1,5 +1,6 @@
 import type { Queryable } from "../db/database.ts";
 import { exactTimestamp } from "../http/cursor.ts";
+import { endTokensWithoutSeats } from "../tokens/queries.ts";
 import type { Membership } from "./access.ts";
 
 export type RoleFilter = "owner" | "account_admin" | "billing_admin" | "member";
@@ -184,8 +185,9 @@ export async function setRoles(
 
 /**
  * Ends a membership at once: the member's seats are deleted, their active token is ended (the
- * check answers token.inactive from then on), and the member row goes. Answers the products
- * whose seats were freed and whether a token was ended.
+ * check answers token.inactive from then on), and the member row goes. Call it holding the
+ * member row's lock. Answers the products whose seats were freed and whether a token was
+ * ended.
  */
 export async function endMembership(
   tx: Queryable,
@@ -197,12 +199,8 @@ export async function endMembership(
     `delete from seats where org_id = $1 and user_id = $2 returning product`,
     [orgId, userId],
   );
-  const tokens = await tx.query(
-    `update tokens set status = 'ended', ended_at = $3
-      where org_id = $1 and user_id = $2 and status = 'active'`,
-    [orgId, userId, at],
-  );
+  const ended = await endTokensWithoutSeats(tx, orgId, [userId], at);
   await tx.query(`delete from members where org_id = $1 and user_id = $2`, [orgId, userId]);
 
-  return { products: seats.rows.map((row) => row.product).sort(), tokenEnded: tokens.rowCount > 0 };
+  return { products: seats.rows.map((row) => row.product).sort(), tokenEnded: ended.length > 0 };
 }

@@ -88,6 +88,77 @@ describe("updateMemberRoles", () => {
     expect((await membersOf(server, orgId)).owners).toEqual([owner.userId, bo.userId].sort());
   });
 
+  it("refuses an account admin making themselves billing admin (member.self_promotion)", async () => {
+    const owner = await person(server, "owner");
+    const orgId = await organization(server, owner);
+    const admin = await memberOf(server, orgId, { accountAdmin: true }, "admin");
+
+    for (const body of [{ billingAdmin: true }, { accountAdmin: true, billingAdmin: true }]) {
+      const refused = await admin.client.patch(membersUrl(orgId, admin.userId), body);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toEqual({
+        code: "member.self_promotion",
+        message: "You cannot give yourself a role.",
+        details: { role: "billingAdmin" },
+      });
+    }
+
+    const me = await owner.client.get(`/api/v1/organizations/${orgId}/members?q=admin`);
+    expect(me.body.members.map((m: any) => [m.userId, m.roles])).toEqual([
+      [admin.userId, { owner: false, accountAdmin: true, billingAdmin: false }],
+    ]);
+    expect(await auditEvents(owner, orgId, "?action=member.roles_changed")).toEqual([]);
+  });
+
+  it("lets an admin keep or drop their own roles, and owners change their own", async () => {
+    const owner = await person(server, "owner");
+    const orgId = await organization(server, owner);
+    const both = await memberOf(server, orgId, { accountAdmin: true, billingAdmin: true }, "both");
+    const roles = async (who: typeof owner, body: object) => {
+      const answer = await who.client.patch(membersUrl(orgId, who.userId), body);
+      expect(answer.status).toBe(200);
+
+      return answer.body.member.roles;
+    };
+
+    expect(await roles(both, { accountAdmin: true, billingAdmin: true })).toEqual({
+      owner: false,
+      accountAdmin: true,
+      billingAdmin: true,
+    });
+    expect(await roles(both, { billingAdmin: false })).toEqual({
+      owner: false,
+      accountAdmin: true,
+      billingAdmin: false,
+    });
+    const again = await both.client.patch(membersUrl(orgId, both.userId), { billingAdmin: true });
+    expect([again.status, again.body.error.code]).toEqual([403, "member.self_promotion"]);
+
+    expect(await roles(owner, { billingAdmin: true })).toEqual({
+      owner: true,
+      accountAdmin: true,
+      billingAdmin: true,
+    });
+    expect(await roles(owner, { accountAdmin: false })).toEqual({
+      owner: true,
+      accountAdmin: false,
+      billingAdmin: true,
+    });
+    expect(await roles(owner, { accountAdmin: true })).toEqual({
+      owner: true,
+      accountAdmin: true,
+      billingAdmin: true,
+    });
+
+    expect(await roles(both, { accountAdmin: false })).toEqual({
+      owner: false,
+      accountAdmin: false,
+      billingAdmin: false,
+    });
+    const gone = await both.client.patch(membersUrl(orgId, both.userId), { accountAdmin: true });
+    expect([gone.status, gone.body.error.code]).toEqual([403, "organization.forbidden"]);
+  });
+
   it("refuses to demote the last owner with member.last_owner", async () => {
     const owner = await person(server, "owner");
     const orgId = await organization(server, owner);

@@ -84,7 +84,8 @@ export async function memberRoutes(app: App, ctx: Context): Promise<void> {
         summary: "The organization's members with their roles, seats and token",
         description:
           "In the order they joined; `q` searches names and addresses. Pass `nextCursor` " +
-          "back as `cursor` for the next page; it is null on the last one.",
+          "back as `cursor` for the next page; it is null on the last one. Needs member.list " +
+          "(account admins, billing admins and owners): it shows every member's address.",
         params: OrgIdParam,
         querystring: ListQuery,
         response: {
@@ -94,7 +95,7 @@ export async function memberRoutes(app: App, ctx: Context): Promise<void> {
       },
     },
     async (request) => {
-      const caller = await authorize(ctx, request, request.params.orgId, "member.read");
+      const caller = await authorize(ctx, request, request.params.orgId, "member.list");
       const { q, limit, ...filters } = request.query;
       const page = await listMembers(ctx, caller, {
         ...filters,
@@ -115,7 +116,9 @@ export async function memberRoutes(app: App, ctx: Context): Promise<void> {
         summary: "Make a member an owner, account admin or billing admin, or not",
         description:
           "Flags left out stay. Only owners make or unmake owners or change an owner's " +
-          "roles. The last owner cannot be demoted.",
+          "roles. The last owner cannot be demoted. Apart from owners, nobody gives " +
+          "themselves a role they do not hold (member.self_promotion); dropping one's own " +
+          "roles is allowed.",
         params: MemberParams,
         body: Type.Object(
           {

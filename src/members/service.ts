@@ -5,7 +5,7 @@ import { AppError, assertThat } from "../errors.ts";
 import { decodeCursor, encodeCursor, TEXT_PART, TIMESTAMP_PART } from "../http/cursor.ts";
 import { enqueueMail, MAIL_PRIORITY } from "../mail/outbox.ts";
 import { findOrganization, type OrganizationRow } from "../organizations/queries.ts";
-import { can, confirmCaller, rolesOf, type Caller, type Membership } from "./access.ts";
+import { can, confirmCaller, mayGrant, rolesOf, type Caller, type Membership } from "./access.ts";
 import {
   countOwners,
   endMembership,
@@ -55,6 +55,20 @@ async function keepAnOwner(tx: Queryable, member: Membership): Promise<void> {
 
   const owners = await countOwners(tx, member.orgId);
   assertThat(owners > 1, "member.last_owner", { userId: member.userId });
+}
+
+/** Refuses a member giving themselves an admin role they do not hold, unless an owner. */
+function refuseSelfPromotion(actor: Membership, target: Membership, next: Membership): void {
+  if (actor.userId !== target.userId) return;
+
+  const roles = [
+    ["isAccountAdmin", "accountAdmin"],
+    ["isBillingAdmin", "billingAdmin"],
+  ] as const;
+  for (const [flag, role] of roles) {
+    const gained = next[flag] && !target[flag];
+    assertThat(!gained || mayGrant(actor, flag), "member.self_promotion", { role });
+  }
 }
 
 /**
@@ -108,6 +122,8 @@ export async function getMember(ctx: Context, orgId: string, userId: string): Pr
  * member.manage; making or unmaking an owner, or changing an owner's flags, needs an owner
  * (member.owner_required). The last owner cannot be demoted (member.last_owner), also when
  * two owners demote each other at once: both transactions queue at the organization's row.
+ * A member who is not an owner cannot give themselves a role they do not hold
+ * (member.self_promotion); taking their own roles away is allowed.
  */
 export async function updateMemberRoles(
   ctx: Context,
@@ -130,6 +146,7 @@ export async function updateMemberRoles(
     };
     const touchesOwner = target.isOwner || next.isOwner;
     assertThat(!touchesOwner || can(actor, "member.manage_owners"), "member.owner_required");
+    refuseSelfPromotion(actor, target, next);
     if (!next.isOwner) await keepAnOwner(tx, target);
 
     const before = rolesOf(target);

@@ -3,6 +3,8 @@ import type { Context } from "../context.ts";
 import type { Queryable } from "../db/database.ts";
 import { AppError } from "../errors.ts";
 import { enqueueMail, MAIL_PRIORITY } from "../mail/outbox.ts";
+import { findMembership } from "../members/access.ts";
+import { endTokensWithoutSeats } from "../tokens/queries.ts";
 import {
   classifyCandidates,
   deleteSeat,
@@ -134,27 +136,38 @@ export async function assignSeats(
   return ctx.db.transaction((tx) => assignSeatsInTransaction(tx, ctx, input));
 }
 
-/** Takes a member's seat of a product away. Throws seat.not_found when they hold none. */
+/**
+ * Takes a member's seat of a product away. When it was their last seat in the organization,
+ * their token ends for good in the same transaction: a seat given later does not bring it
+ * back, they activate a new one. The member row is locked first, as token activation locks
+ * it, so a token activated meanwhile is ended too. Throws seat.not_found when they hold none.
+ */
 export async function revokeSeat(
   ctx: Context,
   input: { orgId: string; product: string; userId: string; actorId: string },
 ): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    const removed = await deleteSeat(tx, input.orgId, input.product, input.userId);
+  const { orgId, product, userId } = input;
+
+  const tokenEnded = await ctx.db.transaction(async (tx) => {
+    await findMembership(tx, orgId, userId, true);
+    const removed = await deleteSeat(tx, orgId, product, userId);
     if (!removed) throw new AppError("seat.not_found");
 
+    const ended = await endTokensWithoutSeats(tx, orgId, [userId], ctx.clock.now());
     await recordAudit(tx, [
       {
-        orgId: input.orgId,
+        orgId,
         actorId: input.actorId,
         action: "seat.revoked",
         targetType: "member",
-        targetId: input.userId,
-        details: { product: input.product, subscriptionId: removed.subscriptionId },
+        targetId: userId,
+        details: { product, subscriptionId: removed.subscriptionId, tokenEnded: ended.length > 0 },
       },
     ]);
+
+    return ended.length > 0;
   });
-  ctx.log.info({ orgId: input.orgId, product: input.product }, "seat.revoked");
+  ctx.log.info({ orgId, product, tokenEnded }, "seat.revoked");
 }
 
 /** The organization's seats, optionally of one product. */

@@ -146,8 +146,28 @@ describe("checkToken: no", () => {
     await expectNo(bearer(token), 401, "token.invalid");
   });
 
-  it("answers token.inactive once the last seat is revoked, yes again with a seat", async () => {
+  it("answers token.inactive for good once the last seat is revoked; a new token works", async () => {
+    const { member, orgId, token } = await withToken();
+    const seats = `/api/v1/organizations/${orgId}/seats`;
+
+    const revoked = await member.client.delete(`${seats}/conda/${member.userId}`);
+    expect(revoked.status).toBe(204);
+    await expectNo(bearer(token), 403, "token.inactive");
+
+    const given = await member.client.post(seats, { product: "conda", userIds: [member.userId] });
+    expect(given.body.results).toEqual([{ userId: member.userId, outcome: "assigned" }]);
+    await expectNo(bearer(token), 403, "token.inactive");
+
+    const fresh = await activate(member, orgId);
+    expect(fresh).not.toBe(token);
+    const yes = await bearer(fresh);
+    expect([yes.status, yes.body]).toEqual([200, { organization: orgId, products: ["conda"] }]);
+    await expectNo(bearer(token), 403, "token.inactive");
+  });
+
+  it("answers token.inactive while an active token's seats are gone, yes with one again", async () => {
     const { member, orgId, subscriptionId, token } = await withToken();
+    // The coverage rule is read at every check, not only remembered in the token's status.
     await server.tessera.ctx.db.query(`delete from seats where org_id = $1`, [orgId]);
 
     await expectNo(bearer(token), 403, "token.inactive");

@@ -94,6 +94,30 @@ export async function markReissued(
   );
 }
 
+/**
+ * Ends, at `at`, the active tokens of those of `userIds` who hold no seat in the organization
+ * any more, in one statement: the check answers token.inactive from then on, and a seat given
+ * later does not bring such a token back; the member activates a new one. Call it after the
+ * seats are deleted, holding the members' row locks (which activation and reissue take too),
+ * so a token made meanwhile is seen. Answers the members whose token was ended.
+ */
+export async function endTokensWithoutSeats(
+  tx: Queryable,
+  orgId: string,
+  userIds: readonly string[],
+  at: Date,
+): Promise<string[]> {
+  const result = await tx.query<{ userId: string }>(
+    `update tokens t set status = 'ended', ended_at = $3
+      where t.org_id = $1 and t.user_id = any($2::text[]) and t.status = 'active'
+        and not exists (select 1 from seats s where s.org_id = t.org_id and s.user_id = t.user_id)
+     returning t.user_id as "userId"`,
+    [orgId, userIds, at],
+  );
+
+  return result.rows.map((row) => row.userId).sort();
+}
+
 /** The organization's display name, for mail. */
 export async function organizationName(q: Queryable, orgId: string): Promise<string> {
   const result = await q.query<{ name: string }>(
