@@ -325,4 +325,20 @@ describe("the hourly invitation limit", () => {
     limited.clock.advance(3_600_001);
     expect((await post("f@example.com")).body.counts.invited).toBe(1);
   });
+
+  it("counts per inviter too, so a second organization does not double it", async () => {
+    const owner = await person(limited, "owner");
+    const [first, second] = [
+      await organization(limited, owner),
+      await organization(limited, owner),
+    ];
+    const post = (orgId: string, emails: string) =>
+      owner.client.post(invitationsOf(orgId), { emails });
+
+    expect((await post(first, "a@example.com, b@example.com, c@example.com")).status).toBe(200);
+    const refused = await post(second, "d@example.com, e@example.com, f@example.com");
+
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.details).toEqual({ limit: 5, remaining: 2 });
+  });
 });

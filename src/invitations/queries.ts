@@ -85,6 +85,16 @@ export async function classifyKeys(
   return result.rows;
 }
 
+/** How many invitations one person sent since `since`, in every organization. */
+export async function countSentBySince(tx: Queryable, inviterId: string, since: Date) {
+  const result = await tx.query<{ count: number }>(
+    `select count(*)::int as count from invitations where invited_by = $1 and created_at > $2`,
+    [inviterId, since],
+  );
+
+  return result.rows[0]?.count ?? 0;
+}
+
 /** How many invitations the organization created since `since`. */
 export async function countCreatedSince(tx: Queryable, orgId: string, since: Date) {
   const result = await tx.query<{ count: number }>(

@@ -14,6 +14,7 @@ import { newSecret, sha256 } from "../secrets.ts";
 import {
   classifyKeys,
   countCreatedSince,
+  countSentBySince,
   expirePending,
   insertInvitations,
   insertSecrets,
@@ -140,11 +141,13 @@ export function invitationMail(ctx: Context, mail: InvitationMail): OutgoingMail
   };
 }
 
-async function assertWithinRate(tx: Queryable, ctx: Context, orgId: string, wanted: number) {
-  const now = ctx.clock.now();
+/** The hourly limit holds per organization and per inviter, so new organizations add nothing. */
+async function assertWithinRate(tx: Queryable, ctx: Context, input: InviteInput, wanted: number) {
+  const since = new Date(ctx.clock.now().getTime() - HOUR_MS);
   const limit = ctx.config.invitationsPerHour;
-  const used = await countCreatedSince(tx, orgId, new Date(now.getTime() - HOUR_MS));
-  const remaining = Math.max(0, limit - used);
+  const byOrganization = await countCreatedSince(tx, input.orgId, since);
+  const byInviter = await countSentBySince(tx, input.inviterId, since);
+  const remaining = Math.max(0, limit - Math.max(byOrganization, byInviter));
   if (wanted > remaining) throw new AppError("invitation.rate_limited", { limit, remaining });
 }
 
@@ -195,7 +198,7 @@ export async function inviteAddresses(
 
   const toInvite = await classify(tx, ctx, input.orgId, batch);
   if (input.rateLimited !== false) {
-    await assertWithinRate(tx, ctx, input.orgId, toInvite.length);
+    await assertWithinRate(tx, ctx, input, toInvite.length);
   }
   if (toInvite.length === 0) return batch.results;
 
