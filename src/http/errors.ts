@@ -62,7 +62,7 @@ export function handleNotFound(_request: FastifyRequest, reply: FastifyReply) {
 }
 
 /**
- * Errors Fastify raises before routing (a URL that does not decode): our body, and nothing of
+ * Errors Fastify raises before routing (a URL that does not decode, a path part too long): our body, and nothing of
  * the URL echoed back, since it may hold a token.
  */
 export function handleFrameworkError(
@@ -70,5 +70,5 @@ export function handleFrameworkError(
   _request: FastifyRequest,
   reply: FastifyReply,
 ): void {
-  void reply.code(400).send(body("request.invalid", { reason: "the URL does not decode" }));
+  void reply.code(400).send(body("request.invalid", { reason: "the URL is not valid" }));
 }
