@@ -22,6 +22,7 @@ import { mailboxRoutes } from "./mail/mailbox-routes.ts";
 import { Sealer } from "./mail/sealing.ts";
 import { featureRoutes } from "./routes.ts";
 import { tokenCheckRoutes } from "./tokens/check-routes.ts";
+import { defaultWebRoot, hasWebBuild, isAppPath, sendApp, webRoutes } from "./web/static.ts";
 
 export interface AppOptions {
   config: Config;
@@ -30,6 +31,8 @@ export interface AppOptions {
   /** Fail a response whose status its route did not declare (tests turn this on). */
   strictResponses?: boolean;
   logger?: FastifyServerOptions["logger"];
+  /** The built web app to serve at `/` (default web/dist); nothing is served if it is empty. */
+  webRoot?: string;
 }
 
 function errorTable(): string {
@@ -94,7 +97,14 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; ctx: Co
 
   app.setValidatorCompiler(validatorCompiler());
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler(handleNotFound);
+  const webRoot = options.webRoot ?? defaultWebRoot();
+  const serveWeb = hasWebBuild(webRoot);
+  app.setNotFoundHandler((request, reply) => {
+    // Client-side routes: a reload of /orgs/acme/members gets the app, which shows the page.
+    if (serveWeb && isAppPath(request)) return sendApp(reply);
+
+    return handleNotFound(request, reply);
+  });
   app.addHook("onRequest", checkOrigin(new URL(config.publicUrl).origin));
   app.addHook("preValidation", rejectUnstorableText);
   app.addHook("onResponse", logRequest);
@@ -111,6 +121,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; ctx: Co
     },
     { prefix: "/api/v1" },
   );
+  if (serveWeb) await webRoutes(app, webRoot);
 
   return { app, ctx };
 }

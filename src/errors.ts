@@ -20,6 +20,14 @@ export const ERRORS = {
   "auth.weak_password": [400, "The password must be 8 to 128 characters."],
   "auth.invalid_link": [400, "This link is invalid or has expired."],
   "auth.rate_limited": [429, "Too many attempts; wait a little and try again."],
+  "auth.session_not_found": [404, "You have no such session."],
+  "auth.session_not_fresh": [403, "Sign in again to do this."],
+  "auth.same_email": [400, "This is already your email address."],
+
+  "account.last_owner": [
+    409,
+    "You are the last owner of an organization: make someone else an owner, or delete it.",
+  ],
 
   "organization.not_found": [404, "No such organization, or you are not a member of it."],
   "organization.id_invalid": [

@@ -1,10 +1,15 @@
 import { ConfigError, loadConfig } from "./config.ts";
 import { DataDirInUseError } from "./db/pglite.ts";
 import { startTessera } from "./server.ts";
+import { ensureWebBuild } from "./web/build.ts";
+import { defaultWebRoot } from "./web/static.ts";
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const tessera = await startTessera({ config });
+  const webRoot = defaultWebRoot();
+  await ensureWebBuild(webRoot, (line) => process.stdout.write(line + "\n"));
+
+  const tessera = await startTessera({ config, webRoot });
   const mode = config.databaseUrl ? "PostgreSQL server" : `embedded database in ${config.dataDir}`;
   const mail = config.smtpUrl
     ? "SMTP"

@@ -28,6 +28,8 @@ export interface StartOptions {
   logger?: FastifyServerOptions["logger"];
   /** Print lines of the development mailbox (links) somewhere other than stdout. */
   print?: (line: string) => void;
+  /** The built web app to serve (default web/dist). */
+  webRoot?: string;
   /** Start no background loops; tests drive them by hand. */
   manualBackground?: boolean;
 }

@@ -1,5 +1,6 @@
 import argon2 from "argon2";
 import { betterAuth } from "better-auth";
+import { APIError } from "better-auth/api";
 import { bearer } from "better-auth/plugins";
 import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "../config.ts";
@@ -32,7 +33,7 @@ function errorName(error: unknown): string {
 
 function mailer({ db, sealer }: AuthDeps) {
   return (
-    template: "verify-email" | "reset-password" | "account-exists",
+    template: "verify-email" | "reset-password" | "account-exists" | "change-email",
     to: string,
     params: Record<string, string>,
     secrets?: Record<string, string>,
@@ -40,6 +41,19 @@ function mailer({ db, sealer }: AuthDeps) {
     enqueueMail(db, sealer, [
       { template, to, params, ...(secrets ? { secrets } : {}), priority: MAIL_PRIORITY.account },
     ]);
+}
+
+/**
+ * True when the library mails a verification link to an address the account does not have yet:
+ * the last step of changing an account's email address, which only the link completes.
+ */
+async function isNewAddress(db: Database, user: { id: string; email: string }): Promise<boolean> {
+  const result = await db.query(`select 1 from "user" where id = $1 and email <> $2`, [
+    user.id,
+    user.email,
+  ]);
+
+  return (result.rowCount ?? 0) > 0;
 }
 
 /**
@@ -108,23 +122,37 @@ export function createAuth(deps: AuthDeps) {
       autoSignInAfterVerification: true,
       expiresIn: 86_400,
       sendVerificationEmail: async ({ user, token }) => {
+        const link = `${config.publicUrl}/verify-email?token=${encodeURIComponent(token)}`;
+        if (await isNewAddress(db, user)) {
+          await send("change-email", user.email, { name: user.name }, { link });
+          return;
+        }
         if (user.emailVerified) return;
-        await send(
-          "verify-email",
-          user.email,
-          { name: user.name },
-          {
-            link: `${config.publicUrl}/verify-email?token=${encodeURIComponent(token)}`,
-          },
-        );
+        await send("verify-email", user.email, { name: user.name }, { link });
       },
     },
+    // A verified account's new address counts once the link mailed to it is followed; no
+    // confirmation goes to the old address first.
+    user: { changeEmail: { enabled: true } },
     databaseHooks: {
       user: {
         create: {
           before: async (user) => {
             if (provenAddress.getStore() !== user.email) return;
             return { data: { ...user, emailVerified: true } };
+          },
+        },
+        update: {
+          // A sign-up took the new address after its link was mailed: the link no longer works.
+          before: async (user) => {
+            if (typeof user.email !== "string") return;
+            const taken = await db.query(`select 1 from "user" where email = $1`, [user.email]);
+            if ((taken.rowCount ?? 0) > 0) {
+              throw new APIError("BAD_REQUEST", {
+                code: "INVALID_TOKEN",
+                message: "Invalid token",
+              });
+            }
           },
         },
       },

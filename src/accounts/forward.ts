@@ -1,7 +1,9 @@
+import { isAPIError } from "better-auth/api";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Context } from "../context.ts";
 import { AppError, type ErrorCode } from "../errors.ts";
 import { AUTH_BASE_PATH, CLIENT_IP_HEADER } from "./auth.ts";
+import { requestHeaders } from "./session.ts";
 
 // The library's error codes, as our registry names them.
 const LIBRARY_CODES: Record<string, ErrorCode> = {
@@ -14,15 +16,27 @@ const LIBRARY_CODES: Record<string, ErrorCode> = {
   TOKEN_EXPIRED: "auth.invalid_link",
   USER_ALREADY_EXISTS: "auth.email_taken",
   USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "auth.email_taken",
+  // A link for an account that is gone, or followed while signed in as someone else.
+  USER_NOT_FOUND: "auth.invalid_link",
+  INVALID_USER: "auth.invalid_link",
+  SESSION_NOT_FRESH: "auth.session_not_fresh",
 };
 
-function toAppError(status: number, body: unknown, retryAfter: string | null): AppError | Error {
+/** For calls that check the signed-in user's password: a wrong one is not a weak one. */
+export const WRONG_PASSWORD = { INVALID_PASSWORD: "auth.invalid_credentials" } as const;
+
+function toAppError(
+  status: number,
+  body: unknown,
+  retryAfter: string | null,
+  codes: Partial<Record<string, ErrorCode>> = {},
+): AppError | Error {
   if (status === 429) {
     return new AppError("auth.rate_limited", retryAfter ? { retryAfter: Number(retryAfter) } : {});
   }
 
   const code = (body as { code?: string } | null)?.code;
-  const mapped = code ? LIBRARY_CODES[code] : undefined;
+  const mapped = code ? (codes[code] ?? LIBRARY_CODES[code]) : undefined;
   if (mapped) return new AppError(mapped);
   if (status === 401) return new AppError("auth.required");
   if (status < 500) return new AppError("request.invalid", { reason: code ?? `status ${status}` });
@@ -35,6 +49,8 @@ export interface AuthCall {
   path: string;
   body?: Record<string, unknown>;
   query?: Record<string, string>;
+  /** Library codes this call maps differently, such as a wrong current password. */
+  codes?: Partial<Record<string, ErrorCode>>;
 }
 
 /**
@@ -86,9 +102,29 @@ export async function callAuthWithCookies<T>(
 
   const text = await response.text();
   const body: unknown = text ? JSON.parse(text) : null;
-  if (!response.ok) throw toAppError(response.status, body, response.headers.get("x-retry-after"));
+  if (!response.ok) {
+    const retryAfter = response.headers.get("x-retry-after");
+    throw toAppError(response.status, body, retryAfter, call.codes);
+  }
 
   const cookie = cookies.map((line) => line.split(";")[0]).join("; ");
 
   return { body: body as T, cookie };
+}
+
+/**
+ * Checks the signed-in user's password with the library; a wrong one is
+ * `auth.invalid_credentials`. A server-side call: the library's rate limits do not count it.
+ */
+export async function confirmPassword(
+  ctx: Context,
+  request: FastifyRequest,
+  password: string,
+): Promise<void> {
+  try {
+    await ctx.auth.api.verifyPassword({ headers: requestHeaders(request), body: { password } });
+  } catch (error) {
+    if (!isAPIError(error)) throw error;
+    throw toAppError(error.statusCode, error.body, null, WRONG_PASSWORD);
+  }
 }

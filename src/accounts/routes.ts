@@ -2,48 +2,16 @@ import { Type } from "typebox";
 import { addressKey } from "../addresses/address.ts";
 import type { Context } from "../context.ts";
 import { AppError, assertThat } from "../errors.ts";
-import { errors, Message, Timestamp } from "../http/schemas.ts";
+import { errors, Message } from "../http/schemas.ts";
 import type { App } from "../http/types.ts";
 import { findInvitationBySecret } from "../invitations/lookup.ts";
 import { callAuth, callAuthWithCookies } from "./forward.ts";
 import { provenAddress } from "./proven.ts";
+import { accountEmail, Email, Name, Password, UserBody, userOut } from "./schemas.ts";
 import { requireUser, type SignedInUser } from "./session.ts";
-
-const User = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  email: Type.String(),
-  emailVerified: Type.Boolean(),
-  createdAt: Timestamp,
-});
-const UserBody = Type.Object({ user: User });
-
-const Email = Type.String({ minLength: 1, maxLength: 320 });
-const Password = Type.String({ minLength: 1, maxLength: 1024 });
+import { accountSettingsRoutes } from "./settings-routes.ts";
 
 const SENT = "If the address can receive mail, a message is on its way.";
-
-function userOut(user: SignedInUser | Record<string, unknown>) {
-  const u = user as SignedInUser;
-  return {
-    id: u.id,
-    name: u.name,
-    email: u.email,
-    emailVerified: u.emailVerified,
-    createdAt: new Date(u.createdAt).toISOString(),
-  };
-}
-
-/** The address as the auth library stores it: our key, so accounts and invitations match. */
-function accountEmail(email: string): string {
-  const key = addressKey(email);
-  if (!key)
-    throw new AppError("request.invalid", {
-      fields: [{ path: "/email", message: "not an email address" }],
-    });
-
-  return key;
-}
 
 /** True when a pending, unexpired invitation link was mailed to this address. */
 async function invitationProves(ctx: Context, secret: string, key: string): Promise<boolean> {
@@ -58,6 +26,8 @@ async function invitationProves(ctx: Context, secret: string, key: string): Prom
 }
 
 export async function accountRoutes(app: App, ctx: Context): Promise<void> {
+  await accountSettingsRoutes(app, ctx);
+
   app.post(
     "/auth/sign-up",
     {
@@ -71,7 +41,7 @@ export async function accountRoutes(app: App, ctx: Context): Promise<void> {
           "at once (201) and can accept the invitation. An address that already has an " +
           "account gets the same 202 answer, and its owner is told by mail.",
         body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 100, pattern: "\\S" }),
+          name: Name,
           email: Email,
           password: Password,
           invitationSecret: Type.Optional(Type.String({ maxLength: 200 })),
@@ -173,20 +143,29 @@ export async function accountRoutes(app: App, ctx: Context): Promise<void> {
         operationId: "verifyEmail",
         tags: ["accounts"],
         summary: "Verify an address with the token from the emailed link; signs in",
+        description:
+          "Also completes a change of address (changeEmail): the account's address becomes " +
+          "the new one. That link signs no one in; a signed-in session of the same account " +
+          "stays signed in.",
         body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 2000 }) }),
         response: { 200: UserBody, ...errors() },
       },
     },
     async (request, reply) => {
-      const { cookie } = await callAuthWithCookies(ctx, request, reply, {
-        method: "GET",
-        path: "/verify-email",
-        query: { token: request.body.token },
-      });
-      const session = await ctx.auth.api.getSession({ headers: new Headers({ cookie }) });
-      assertThat(session, "auth.invalid_link");
+      const { body, cookie } = await callAuthWithCookies<{ user?: SignedInUser | null }>(
+        ctx,
+        request,
+        reply,
+        { method: "GET", path: "/verify-email", query: { token: request.body.token } },
+      );
+      const session = cookie
+        ? await ctx.auth.api.getSession({ headers: new Headers({ cookie }) })
+        : null;
+      // A change of address answers with the account even when nobody is signed in.
+      const user = session?.user ?? body?.user;
+      assertThat(user, "auth.invalid_link");
 
-      return { user: userOut(session.user) };
+      return { user: userOut(user) };
     },
   );
 

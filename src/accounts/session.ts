@@ -10,7 +10,8 @@ export interface SignedInUser {
   createdAt: Date;
 }
 
-function requestHeaders(request: FastifyRequest): Headers {
+/** Headers that carry the request's session to the auth library's server-side calls. */
+export function requestHeaders(request: FastifyRequest): Headers {
   const headers = new Headers();
   for (const name of ["cookie", "authorization"]) {
     const value = request.headers[name];
@@ -20,11 +21,13 @@ function requestHeaders(request: FastifyRequest): Headers {
   return headers;
 }
 
-/** The signed-in user behind the request's cookie or bearer session token, if any. */
-export async function findUser(
-  ctx: Context,
-  request: FastifyRequest,
-): Promise<SignedInUser | null> {
+/** The signed-in user and the ID of their current session. */
+export interface SignedInSession {
+  user: SignedInUser;
+  sessionId: string;
+}
+
+async function findSession(ctx: Context, request: FastifyRequest): Promise<SignedInSession | null> {
   if (!request.headers.cookie && !request.headers.authorization) return null;
 
   const session = await ctx.auth.api.getSession({ headers: requestHeaders(request) });
@@ -32,7 +35,26 @@ export async function findUser(
 
   const { id, name, email, emailVerified, createdAt } = session.user;
 
-  return { id, name, email, emailVerified, createdAt };
+  return { user: { id, name, email, emailVerified, createdAt }, sessionId: session.session.id };
+}
+
+/** The signed-in user behind the request's cookie or bearer session token, if any. */
+export async function findUser(
+  ctx: Context,
+  request: FastifyRequest,
+): Promise<SignedInUser | null> {
+  return (await findSession(ctx, request))?.user ?? null;
+}
+
+/** The signed-in user with their current session's ID, or `auth.required`. */
+export async function requireSession(
+  ctx: Context,
+  request: FastifyRequest,
+): Promise<SignedInSession> {
+  const session = await findSession(ctx, request);
+  if (!session) throw new AppError("auth.required");
+
+  return session;
 }
 
 /** The signed-in user, or `auth.required`. */

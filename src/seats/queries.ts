@@ -152,3 +152,34 @@ export async function listSeats(
 
   return result.rows;
 }
+
+/** A product with a live subscription: seats that may be held now, and seats held. */
+export interface SeatProductRow {
+  product: string;
+  seats: number;
+  seatsInUse: number;
+}
+
+/**
+ * The products of the organization's subscriptions live at `now` (active, or cancelled and
+ * still in their period), with capacity as assignments count it and the seats in use.
+ */
+export async function listSeatProducts(
+  q: Queryable,
+  orgId: string,
+  now: Date,
+): Promise<SeatProductRow[]> {
+  const result = await q.query<SeatProductRow>(
+    `select sub.product, least(sub.seats, coalesce(sub.next_period_seats, sub.seats)) as seats,
+            (select count(*)::int from seats s
+              where s.org_id = sub.org_id and s.subscription_id = sub.subscription_id)
+              as "seatsInUse"
+       from subscriptions sub
+      where sub.org_id = $1
+        and (sub.status = 'active' or (sub.status = 'cancelled' and sub.current_period_end > $2))
+      order by sub.product`,
+    [orgId, now],
+  );
+
+  return result.rows;
+}

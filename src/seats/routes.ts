@@ -6,6 +6,7 @@ import type { App } from "../http/types.ts";
 import { authorize } from "../members/access.ts";
 import {
   assignSeats,
+  listSeatProducts,
   listSeats,
   revokeSeat,
   type SeatOutcome,
@@ -54,7 +55,39 @@ function explain(result: SeatResult): ExplainedResult {
   return { ...result, error: { code, message: ERRORS[code][1] } };
 }
 
+const SeatProduct = Type.Object({
+  product: Type.String(),
+  seats: Type.Integer({ description: "Seats that may be held now" }),
+  seatsInUse: Type.Integer(),
+});
+
 export async function seatRoutes(app: App, ctx: Context): Promise<void> {
+  app.get(
+    "/organizations/:orgId/seat-products",
+    {
+      schema: {
+        operationId: "listSeatProducts",
+        tags: ["seats"],
+        summary: "The products seats can be assigned for now, with seats held and free",
+        description:
+          "One entry per live subscription (active, or cancelled and still in its period). " +
+          "`seats` is the lower of this period's and a pending next period's count, as " +
+          "assignments count it. Readable by anyone who may read seats, billing role or not.",
+        params: OrgIdParam,
+        response: {
+          200: Type.Object({ products: Type.Array(SeatProduct) }),
+          ...errors(401, 404),
+        },
+      },
+    },
+    async (request) => {
+      const { orgId } = request.params;
+      await authorize(ctx, request, orgId, "seat.read");
+
+      return { products: await listSeatProducts(ctx, orgId) };
+    },
+  );
+
   app.get(
     "/organizations/:orgId/seats",
     {

@@ -9,10 +9,12 @@ import {
   classifyCandidates,
   deleteSeat,
   insertSeats,
+  listSeatProducts as listSeatProductRows,
   listSeats as listSeatRows,
   lockSeatCapacity,
   type Candidate,
   type SeatedMember,
+  type SeatProductRow,
   type SeatRow,
 } from "./queries.ts";
 
@@ -177,4 +179,13 @@ export async function listSeats(
   product: string | undefined,
 ): Promise<SeatRow[]> {
   return listSeatRows(ctx.db, orgId, product);
+}
+
+/**
+ * The products seats can be assigned for now (those with a live subscription), with how many
+ * seats may be held and how many are. For account admins, who may hand out seats without
+ * seeing billing.
+ */
+export async function listSeatProducts(ctx: Context, orgId: string): Promise<SeatProductRow[]> {
+  return listSeatProductRows(ctx.db, orgId, ctx.clock.now());
 }

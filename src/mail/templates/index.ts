@@ -23,6 +23,16 @@ const TEMPLATES = {
       "The link works for 24 hours. If you did not sign up, ignore this message.",
     ],
   },
+  "change-email": {
+    subject: () => "Confirm your new email address for Tessera",
+    body: (p, s) => [
+      hello(p),
+      "Follow this link to make this the address you sign in to Tessera with:",
+      { link: s.link ?? "", label: "Use this email address" },
+      "The link works for 24 hours. Until then your account keeps its old address. " +
+        "If you did not ask for this, ignore this message.",
+    ],
+  },
   "reset-password": {
     subject: () => "Reset your Tessera password",
     body: (p, s) => [
