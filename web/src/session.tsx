@@ -4,6 +4,7 @@ import {
   useContext,
   useEffect,
   useMemo,
+  useRef,
   useState,
   type ReactNode,
 } from "react";
@@ -37,14 +38,17 @@ const SessionContext = createContext<Session | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(null);
   const [loading, setLoading] = useState(true);
+  // Counts sign-ins and sign-outs: a /auth/me answer that left before one of them is stale.
+  const changes = useRef(0);
 
   const refresh = useCallback(async () => {
+    const asked = changes.current;
     try {
       const answer = await api<{ user: User }>("GET", "/auth/me");
-      setUser(answer.user);
+      if (asked === changes.current) setUser(answer.user);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
-      setUser(null);
+      if (asked === changes.current) setUser(null);
     } finally {
       setLoading(false);
     }
@@ -57,10 +61,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       // Already signed out on the server: the outcome the person asked for.
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
     }
+    changes.current += 1;
     setUser(null);
   }, []);
 
-  const signedIn = useCallback((next: User) => setUser(next), []);
+  const signedIn = useCallback((next: User) => {
+    changes.current += 1;
+    setUser(next);
+  }, []);
 
   useEffect(() => {
     refresh().catch(() => setLoading(false));

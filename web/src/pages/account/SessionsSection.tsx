@@ -84,7 +84,7 @@ export function SessionsSection({ version }: { version: number }) {
                 onClick={() => void end(session)}
                 aria-label={
                   session.current
-                    ? "End this session (sign out)"
+                    ? "End session (this browser, signs you out)"
                     : `End session from ${session.ipAddress ?? "unknown address"}, signed in ${when(session.createdAt)}`
                 }
               >

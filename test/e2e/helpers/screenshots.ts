@@ -1,0 +1,52 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { Page } from "playwright-core";
+
+/** The two widths every main page is shot at: a laptop and a phone. */
+export const VIEWPORTS = [
+  { name: "desktop", width: 1280, height: 800 },
+  { name: "phone", width: 375, height: 812 },
+] as const;
+
+/** The folder screenshots go to: SCREENSHOT_DIR, or .test-artifacts/screenshots. */
+export function screenshotDir(): string {
+  return path.resolve(process.env.SCREENSHOT_DIR ?? ".test-artifacts/screenshots");
+}
+
+/**
+ * Saves full-page screenshots of the page at 1280x800 and at 375x812, prints where, and puts
+ * the page back to the size it had.
+ */
+export async function saveScreenshots(page: Page, name: string): Promise<string[]> {
+  const folder = screenshotDir();
+  mkdirSync(folder, { recursive: true });
+  const before = page.viewportSize();
+  const files: string[] = [];
+
+  for (const viewport of VIEWPORTS) {
+    await page.setViewportSize({ width: viewport.width, height: viewport.height });
+    const file = path.join(folder, `${name}-${viewport.width}x${viewport.height}.png`);
+    await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
+    files.push(file);
+    const wide = await pageWidth(page);
+    if (wide > viewport.width) {
+      console.warn(`${name} is ${wide} px wide at ${viewport.width} px: it scrolls sideways`);
+    }
+  }
+
+  if (before) await page.setViewportSize(before);
+  console.log(`screenshots of ${name}: ${files.join(", ")}`);
+
+  return files;
+}
+
+/** How wide the document is laid out, in CSS pixels; wider than the viewport scrolls sideways. */
+export function pageWidth(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const root = globalThis as unknown as {
+      document: { documentElement: { scrollWidth: number } };
+    };
+
+    return root.document.documentElement.scrollWidth;
+  });
+}
