@@ -7,26 +7,20 @@ import { Field } from "../components/Field.tsx";
 import { MailboxLink } from "../components/MailboxLink.tsx";
 import { Page } from "../components/Page.tsx";
 import { describeError, fieldProblem } from "../errors.ts";
+import { useAction } from "../useAction.ts";
 
 /** Asks for a password reset link by mail. */
 export function ForgotPasswordPage() {
   const [email, setEmail] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [sent, setSent] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api("POST", "/auth/request-password-reset", { email });
       setSent(true);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (sent) {

@@ -6,14 +6,14 @@ import { Button } from "../components/Button.tsx";
 import { Field } from "../components/Field.tsx";
 import { Page } from "../components/Page.tsx";
 import { describeError, errorCode } from "../errors.ts";
+import { useAction } from "../useAction.ts";
 
 /** Sets a new password with the token from the mailed link (?token=). */
 export function ResetPasswordPage() {
   const [params] = useSearchParams();
   const token = params.get("token") ?? "";
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [done, setDone] = useState(false);
 
   if (!token) {
@@ -42,16 +42,10 @@ export function ResetPasswordPage() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api("POST", "/auth/reset-password", { token, password });
       setDone(true);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const code = errorCode(error);

@@ -9,25 +9,19 @@ import { MailboxLink } from "../components/MailboxLink.tsx";
 import { Page } from "../components/Page.tsx";
 import { describeError } from "../errors.ts";
 import { useSession, type User } from "../session.tsx";
+import { useAction } from "../useAction.ts";
 
 function SendAgain() {
   const [email, setEmail] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [sent, setSent] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api("POST", "/auth/send-verification-email", { email });
       setSent(true);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (sent) {

@@ -5,29 +5,23 @@ import { Button } from "../../components/Button.tsx";
 import { Field } from "../../components/Field.tsx";
 import { describeError, fieldProblem } from "../../errors.ts";
 import { useSession, type User } from "../../session.tsx";
+import { useAction } from "../../useAction.ts";
 
 /** Change the account's name (updateMe). */
 export function NameSection({ user }: { user: User }) {
   const { signedIn } = useSession();
   const [name, setName] = useState(user.name);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    await run(async () => {
       const answer = await api<{ user: User }>("PATCH", "/auth/me", { name });
       signedIn(answer.user);
       setSaved(true);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const nameError = fieldProblem(error, "name");

@@ -4,33 +4,27 @@ import { Alert } from "../../components/Alert.tsx";
 import { Button } from "../../components/Button.tsx";
 import { Field } from "../../components/Field.tsx";
 import { describeError, errorCode } from "../../errors.ts";
+import { useAction } from "../../useAction.ts";
 
 /** Change the password, knowing the current one (changePassword). */
 export function PasswordSection({ onChanged }: { onChanged: () => void }) {
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [endOthers, setEndOthers] = useState(true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    await run(async () => {
       const body = { currentPassword: current, newPassword: next, endOtherSessions: endOthers };
       await api("POST", "/auth/change-password", body);
       setCurrent("");
       setNext("");
       setSaved(true);
       onChanged();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const code = errorCode(error);
