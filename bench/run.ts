@@ -9,64 +9,12 @@
  * Runs on the embedded database, or on the server at DATABASE_URL (in a fresh database that it
  * drops afterwards):  npm run bench   or   DATABASE_URL=postgres://... npm run bench
  */
-import { randomBytes } from "node:crypto";
-import { createServer, type AddressInfo } from "node:net";
 import { parseAddress, splitAddressList } from "../src/addresses/address.ts";
-import { loadConfig } from "../src/config.ts";
-import type { Database } from "../src/db/database.ts";
-import { openPglite } from "../src/db/pglite.ts";
-import { openServer } from "../src/db/server.ts";
 import { inviteAddresses } from "../src/invitations/service.ts";
-import { startTessera, type Tessera } from "../src/server.ts";
+import type { Tessera } from "../src/server.ts";
 import { generateToken } from "../src/tokens/format.ts";
 import { sha256 } from "../src/secrets.ts";
-
-const PASSWORD = "benchmark password 1";
-
-interface Fresh {
-  db: Database;
-  url: string | undefined;
-  drop(): Promise<void>;
-}
-
-async function freshDatabase(): Promise<Fresh> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const db = await openPglite({});
-    return { db, url: undefined, drop: async () => {} };
-  }
-
-  const name = `tessera_bench_${randomBytes(4).toString("hex")}`;
-  const admin = openServer(serverUrl, 1);
-  await admin.query(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-
-  return {
-    db: openServer(url.toString()),
-    url: url.toString(),
-    async drop() {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.close();
-    },
-  };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function time(work: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await work();
-
-  return performance.now() - started;
-}
+import { owner, startBenchServer, time } from "./common.ts";
 
 /** Mean milliseconds per request for `count` requests, `concurrency` at a time. */
 async function requests(count: number, concurrency: number, send: () => Promise<Response>) {
@@ -89,35 +37,6 @@ function report(name: string, measured: number, baseline: number, unit: string):
     `${name.padEnd(46)} ${measured.toFixed(3).padStart(10)} ${unit.padEnd(6)} ` +
       `baseline ${baseline.toFixed(3).padStart(9)}  ratio ${ratio.toFixed(2)}`,
   );
-}
-
-async function owner(tessera: Tessera): Promise<{ cookie: string; userId: string; orgId: string }> {
-  const base = tessera.url;
-  const post = (path: string, body: unknown, cookie = "") =>
-    fetch(base + path, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: base, cookie },
-      body: JSON.stringify(body),
-    });
-
-  await post("/api/v1/auth/sign-up", {
-    name: "Bench",
-    email: "bench@example.com",
-    password: PASSWORD,
-  });
-  await tessera.ctx.db.query(`update "user" set "emailVerified" = true`);
-  const signIn = await post("/api/v1/auth/sign-in", {
-    email: "bench@example.com",
-    password: PASSWORD,
-  });
-  const cookie = signIn.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const userId = ((await signIn.json()) as { user: { id: string } }).user.id;
-  await post("/api/v1/organizations", { orgId: "bench", name: "Bench" }, cookie);
-
-  return { cookie, userId, orgId: "bench" };
 }
 
 function addresses(count: number, prefix: string): string {
@@ -238,33 +157,15 @@ async function tokenCheck(tessera: Tessera, userId: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const fresh = await freshDatabase();
-  const port = await freePort();
-  const config = loadConfig({
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    SECRET: "benchmark-secret-benchmark-secret-000",
-    SIGN_IN_RATE_LIMIT: "1000",
-    DATA_DIR: "/nonexistent",
-    ...(fresh.url ? { DATABASE_URL: fresh.url } : {}),
-  });
-  const tessera = await startTessera({
-    config,
-    db: fresh.db,
-    logger: false,
-    manualBackground: true,
-    print: () => {},
-  });
-
-  console.log(`database: ${fresh.url ? "PostgreSQL server" : "PGlite (embedded)"}`);
+  const bench = await startBenchServer();
+  const { tessera } = bench;
   try {
     const { cookie, userId } = await owner(tessera);
     await invitations(tessera, userId);
     await members(tessera, cookie);
     await tokenCheck(tessera, userId);
   } finally {
-    await tessera.close();
-    await fresh.drop();
+    await bench.stop();
   }
 }
 

@@ -33,6 +33,10 @@ export interface Config {
   channelUrl: string;
   /** Outgoing mail per second at most, for bulk invitation mail. */
   mailRatePerSecond: number;
+  /** CSV uploads: most bytes and data rows in one file, most files per organization per hour. */
+  upload: { maxBytes: number; maxRows: number; perHour: number; inlineRows: number };
+  /** How long a claimed background job stays with its worker unless renewed. */
+  jobLeaseSeconds: number;
 }
 
 /** A setting with a bad value: the message names the variable and what it wants. */
@@ -237,5 +241,13 @@ export function loadConfig(env: Env = process.env): Config {
     plans: plans(env),
     channelUrl: url(env, "CHANNEL_URL", `${publicUrl}/conda`) as string,
     mailRatePerSecond: integer(env, "MAIL_RATE_PER_SECOND", 20, 1, 10_000),
+    upload: {
+      maxBytes: integer(env, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      maxRows: integer(env, "UPLOAD_MAX_ROWS", 100_000, 1, 10_000_000),
+      perHour: integer(env, "UPLOADS_PER_HOUR", 20, 1, 100_000),
+      // Files up to this many rows are read (and committed) within the request.
+      inlineRows: integer(env, "UPLOAD_INLINE_ROWS", 2000, 0, 100_000),
+    },
+    jobLeaseSeconds: integer(env, "JOB_LEASE_SECONDS", 30, 1, 3600),
   };
 }

@@ -57,6 +57,38 @@ export const ERRORS = {
   "invitation.too_many": [400, "Too many addresses in one request."],
   "invitation.rate_limited": [429, "This organization has sent too many invitations this hour."],
   "invitation.empty": [400, "No addresses were given."],
+  "invitation.upload.file_too_large": [413, "The file is larger than uploads may be."],
+  "invitation.upload.empty_file": [422, "The file is empty."],
+  "invitation.upload.not_a_file": [
+    415,
+    "Send the file itself as the request body, with a type such as text/csv.",
+  ],
+  "invitation.upload.rate_limited": [
+    429,
+    "This organization has uploaded too many files this hour; try again later.",
+  ],
+  "invitation.upload.seat_product_needed": [
+    422,
+    "The file has a seat column: choose which product's seat it gives.",
+  ],
+  "invitation.upload.not_found": [404, "No such upload."],
+  "invitation.upload.failed": [409, "This upload failed and cannot be committed."],
+  "invitation.upload.unreadable": [422, "The file changed while it was read; upload it again."],
+  "invitation.upload.unsupported_encoding": [
+    422,
+    "This is not a text CSV file; save it as CSV (UTF-8) and upload that.",
+  ],
+  "invitation.upload.malformed_csv": [
+    422,
+    "The file cannot be read as CSV; see details for the line.",
+  ],
+  "invitation.upload.needs_column_mapping": [
+    422,
+    "Choose which column holds the email addresses; see details for the candidates.",
+  ],
+  "invitation.upload.unknown_column": [422, "The file has no column of that name."],
+  "invitation.upload.too_many_rows": [413, "The file has more rows than uploads may have."],
+  "invitation.upload.no_rows": [422, "The file has no rows to invite."],
 
   "plan.not_found": [404, "No such plan."],
   "subscription.not_found": [404, "No such subscription."],

@@ -7,6 +7,7 @@ import { tokenRoutes } from "./tokens/routes.ts";
 import { organizationRoutes } from "./organizations/routes.ts";
 import { memberRoutes } from "./members/routes.ts";
 import { auditRoutes } from "./audit/routes.ts";
+import { uploadRoutes } from "./invitations/uploads/routes.ts";
 
 /** Every feature's routes under /api/v1, besides the accounts'. */
 export async function featureRoutes(app: App, ctx: Context): Promise<void> {
@@ -14,6 +15,8 @@ export async function featureRoutes(app: App, ctx: Context): Promise<void> {
   void ctx;
   await tokenRoutes(app, ctx);
   await invitationRoutes(app, ctx);
+  // A scope of its own: its raw-body parser must not reach the JSON routes.
+  await app.register(async (scope) => uploadRoutes(scope, ctx));
   await billingRoutes(app, ctx);
   await seatRoutes(app, ctx);
   await organizationRoutes(app, ctx);

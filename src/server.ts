@@ -10,11 +10,15 @@ import type { App } from "./http/types.ts";
 import { MailWorker } from "./mail/worker.ts";
 import { mailboxTransport, smtpTransport, type MailTransport } from "./mail/transport.ts";
 import { startBackground } from "./background.ts";
+import { uploadJob } from "./invitations/uploads/service.ts";
+import { JobWorker } from "./jobs/worker.ts";
 
 export interface Tessera {
   app: App;
   ctx: Context;
   mail: MailWorker;
+  /** Long background jobs: large CSV uploads. */
+  jobs: JobWorker;
   url: string;
   close(): Promise<void>;
 }
@@ -55,8 +59,17 @@ export async function startTessera(options: StartOptions): Promise<Tessera> {
     log: app.log,
     ratePerSecond: config.mailRatePerSecond,
   });
+  const jobs = new JobWorker({
+    db,
+    log: app.log,
+    handlers: [uploadJob(ctx)],
+    leaseSeconds: config.jobLeaseSeconds,
+  });
   const background = startBackground(ctx, options.manualBackground ?? false);
-  if (!options.manualBackground) mail.start();
+  if (!options.manualBackground) {
+    mail.start();
+    jobs.start();
+  }
 
   const address = await app.listen({ port: config.port, host: config.host });
 
@@ -64,10 +77,12 @@ export async function startTessera(options: StartOptions): Promise<Tessera> {
     app,
     ctx,
     mail,
+    jobs,
     url: address.replace("[::1]", "localhost"),
     async close() {
       await app.close();
       await background.stop();
+      await jobs.stop();
       await mail.stop();
       await transport.close();
       await db.close();

@@ -15,6 +15,7 @@ interface Operation {
   path: string;
   operationId: string;
   body: unknown;
+  contentType: string | undefined;
 }
 
 type Schema = {
@@ -91,9 +92,7 @@ beforeAll(async () => {
         method: method.toUpperCase(),
         path,
         operationId: op.operationId as string,
-        body: op.requestBody
-          ? sample(op.requestBody.content["application/json"].schema as Schema)
-          : undefined,
+        ...requestBody(op.requestBody),
       })),
     );
 });
@@ -102,6 +101,16 @@ afterAll(async () => {
   await server.stop();
 });
 
+/** A body the operation takes: JSON from its schema, or a small file for an upload. */
+function requestBody(body: { content: Record<string, { schema: Schema }> } | undefined) {
+  if (!body) return { body: undefined, contentType: undefined };
+  const json = body.content["application/json"];
+  if (json) return { body: sample(json.schema), contentType: undefined };
+
+  const [type] = Object.keys(body.content);
+  return { body: "email\nsomeone@example.com\n", contentType: type };
+}
+
 function call(client: Client, op: Operation) {
   const path = op.path
     .replace("{orgId}", orgId)
@@ -109,7 +118,8 @@ function call(client: Client, op: Operation) {
     .replace("{product}", "conda")
     .replace(/\{[a-zA-Z]+Id\}/g, randomUUID());
 
-  return client.request<any>(op.method, path, op.body);
+  const headers: Record<string, string> = op.contentType ? { "content-type": op.contentType } : {};
+  return client.request<any>(op.method, path, op.body, headers);
 }
 
 describe("authorization on every organization operation", () => {

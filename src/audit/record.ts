@@ -9,6 +9,7 @@ export type AuditAction =
   | "member.removed"
   | "member.left"
   | "invitation.created"
+  | "invitation.uploaded"
   | "invitation.resent"
   | "invitation.revoked"
   | "invitation.accepted"

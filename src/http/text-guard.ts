@@ -26,7 +26,13 @@ function findUnstorable(value: unknown, path: string): string | undefined {
  * route (or the auth library) sees it: such text would otherwise fail deep in a query.
  */
 export async function rejectUnstorableText(request: FastifyRequest): Promise<void> {
-  const parts = { body: request.body, querystring: request.query, params: request.params };
+  // A raw upload arrives as a stream, which its route reads and checks itself.
+  const raw = typeof (request.body as { pipe?: unknown } | null)?.pipe === "function";
+  const parts = {
+    body: raw ? undefined : request.body,
+    querystring: request.query,
+    params: request.params,
+  };
   for (const [part, value] of Object.entries(parts)) {
     const path = findUnstorable(value, `/${part}`);
     if (path) {

@@ -12,6 +12,9 @@ function compiler(options: Options): Ajv {
 
 type Schema = Record<string, unknown>;
 
+/** Marks a body schema that documents a raw upload rather than JSON to validate. */
+export const RAW_BODY = "x-raw-body";
+
 /** A copy of the schema in which every object with declared properties refuses others. */
 function closed(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(closed);
@@ -36,6 +39,9 @@ export function validatorCompiler(): FastifySchemaCompiler<unknown> {
   const coercing = compiler({ coerceTypes: "array", useDefaults: true });
 
   return ({ schema, httpPart }) => {
+    // A raw body (a file upload) is a stream its route reads itself: the schema only documents it.
+    if (httpPart === "body" && (schema as Schema)[RAW_BODY]) return () => true;
+
     const compiled =
       httpPart === "body"
         ? exact.compile(closed(schema) as Schema)

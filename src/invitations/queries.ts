@@ -20,6 +20,14 @@ export interface InvitationRow {
   sentAt: Date;
 }
 
+/**
+ * Invitations an upload made stay hidden until the upload is published, so a commit written
+ * in chunks appears all at once. Every read of invitations by address or by page uses this.
+ */
+export const LIVE = `not exists (
+  select 1 from invitation_uploads x
+   where x.org_id = i.org_id and x.upload_id = i.upload_id and x.published_at is null)`;
+
 const COLUMNS = `i.org_id as "orgId", i.invitation_id as "invitationId", i.email,
   i.email_key as "emailKey", i.name, i.role, i.seat_product as "seatProduct", i.status,
   i.expires_at as "expiresAt", i.invited_by as "invitedBy", u.name as "invitedByName",
@@ -78,7 +86,8 @@ export async function classifyKeys(
      union all
      select i.email_key, 'invited', i.invitation_id
        from invitations i
-      where i.org_id = $1 and i.email_key = any($2::text[]) and i.status = 'pending'`,
+      where i.org_id = $1 and i.email_key = any($2::text[]) and i.status = 'pending'
+        and ${LIVE}`,
     [orgId, keys],
   );
 
@@ -88,7 +97,8 @@ export async function classifyKeys(
 /** How many invitations one person sent since `since`, in every organization. */
 export async function countSentBySince(tx: Queryable, inviterId: string, since: Date) {
   const result = await tx.query<{ count: number }>(
-    `select count(*)::int as count from invitations where invited_by = $1 and created_at > $2`,
+    `select count(*)::int as count from invitations
+      where invited_by = $1 and created_at > $2 and upload_id is null`,
     [inviterId, since],
   );
 
@@ -98,7 +108,8 @@ export async function countSentBySince(tx: Queryable, inviterId: string, since: 
 /** How many invitations the organization created since `since`. */
 export async function countCreatedSince(tx: Queryable, orgId: string, since: Date) {
   const result = await tx.query<{ count: number }>(
-    `select count(*)::int as count from invitations where org_id = $1 and created_at > $2`,
+    `select count(*)::int as count from invitations
+      where org_id = $1 and created_at > $2 and upload_id is null`,
     [orgId, since],
   );
 
@@ -171,7 +182,7 @@ export async function lockInvitation(
   const result = await tx.query<InvitationRow>(
     `select ${COLUMNS}
        from invitations i left join "user" u on u.id = i.invited_by
-      where i.org_id = $1 and i.invitation_id = $2
+      where i.org_id = $1 and i.invitation_id = $2 and ${LIVE}
         for update of i`,
     [orgId, invitationId],
   );
@@ -182,8 +193,9 @@ export async function lockInvitation(
 /** Whether another invitation for the same address is pending. */
 export async function otherPendingExists(tx: Queryable, row: InvitationRow): Promise<boolean> {
   const result = await tx.query(
-    `select 1 from invitations
-      where org_id = $1 and email_key = $2 and status = 'pending' and invitation_id <> $3`,
+    `select 1 from invitations i
+      where i.org_id = $1 and i.email_key = $2 and i.status = 'pending'
+        and i.invitation_id <> $3 and ${LIVE}`,
     [row.orgId, row.emailKey, row.invitationId],
   );
 
@@ -246,7 +258,7 @@ export async function listInvitationRows(q: Queryable, filter: ListFilter) {
   const result = await q.query<InvitationRow>(
     `select ${COLUMNS}
        from invitations i left join "user" u on u.id = i.invited_by
-      where i.org_id = $1
+      where i.org_id = $1 and ${LIVE}
         and case $2::text
               when 'all' then true
               when 'pending' then i.status = 'pending' and i.expires_at > $3

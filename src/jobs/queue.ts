@@ -12,6 +12,30 @@ export interface Job<P = unknown> {
 /** How long a claimed job stays with its worker before another instance may take it. */
 const LEASE_SECONDS = 120;
 
+/** Adds a job; it runs once `delaySeconds` have passed (a safety net for work done inline). */
+export async function enqueueJob(
+  tx: Queryable,
+  job: { kind: string; payload: unknown; priority: number; delaySeconds?: number },
+): Promise<number> {
+  const result = await tx.query<{ jobId: number }>(
+    `insert into jobs (kind, payload, priority, run_at)
+     values ($1, $2::jsonb, $3, now() + make_interval(secs => $4))
+     returning job_id as "jobId"`,
+    [job.kind, JSON.stringify(job.payload), job.priority, job.delaySeconds ?? 0],
+  );
+
+  return Number(result.rows[0]?.jobId);
+}
+
+/** Keeps a long job with its worker: called between steps, well inside the lease. */
+export async function renewLease(db: Queryable, jobId: number, seconds: number): Promise<void> {
+  await db.query(
+    `update jobs set locked_until = now() + make_interval(secs => $2)
+      where job_id = $1 and status = 'running'`,
+    [jobId, seconds],
+  );
+}
+
 /**
  * Claims up to `limit` ready jobs of the given kinds, lowest priority number first. Several
  * instances share the table: SKIP LOCKED hands each job to one of them, and a job whose worker
@@ -21,6 +45,7 @@ export async function claimJobs<P>(
   db: Queryable,
   kinds: readonly string[],
   limit: number,
+  leaseSeconds = LEASE_SECONDS,
 ): Promise<Job<P>[]> {
   const result = await db.query<Job<P>>(
     `update jobs j
@@ -36,7 +61,7 @@ export async function claimJobs<P>(
          for update skip locked)
       returning j.job_id as "jobId", j.kind, j.payload, j.attempts,
                 j.max_attempts as "maxAttempts", j.priority`,
-    [kinds, limit, LEASE_SECONDS],
+    [kinds, limit, leaseSeconds],
   );
 
   // UPDATE ... RETURNING keeps no order: put the batch back in priority order.

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Database } from "../db/database.ts";
+import { PollingLoop } from "../jobs/loop.ts";
 import { claimJobs, completeJob, failJob, type Job } from "../jobs/queue.ts";
 import { MAIL_JOB, type MailPayload } from "./outbox.ts";
 import type { Sealer } from "./sealing.ts";
@@ -21,29 +22,9 @@ export interface MailWorkerOptions {
  * Delivers the outbox: claims mail jobs in priority order, renders each at send time, sends
  * it, and erases its sealed secrets once delivered. Failures are retried with backoff.
  */
-export class MailWorker {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-
-  constructor(private readonly options: MailWorkerOptions) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  /** Looks at the outbox now instead of at the next poll. */
-  kick(): void {
-    this.wake?.();
-  }
-
-  /** Finishes the batch in hand, then stops. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.kick();
-    await this.loop;
+export class MailWorker extends PollingLoop {
+  constructor(private readonly options: MailWorkerOptions) {
+    super(options.idleMs ?? 500);
   }
 
   /** Delivers everything ready now; for tests and shutdown. */
@@ -54,24 +35,12 @@ export class MailWorker {
     return total;
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      const sent = await this.batch().catch((error: unknown) => {
-        this.options.log.error({ err: error }, "mail worker failed");
-        return 0;
-      });
-      if (sent === 0 && this.running) await this.idle();
-    }
+  protected async step(): Promise<boolean> {
+    return (await this.batch()) > 0;
   }
 
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, this.options.idleMs ?? 500);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  protected failed(error: unknown): void {
+    this.options.log.error({ err: error }, "mail worker failed");
   }
 
   private async batch(): Promise<number> {

@@ -58,7 +58,10 @@ export class Client {
       method,
       headers,
       ...(body !== undefined
-        ? { body: typeof body === "string" ? body : JSON.stringify(body) }
+        ? {
+            body:
+              typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body),
+          }
         : {}),
     });
     this.keepCookies(response.headers);

@@ -28,6 +28,8 @@ export interface TestServer {
   client(): Client;
   /** Delivers every mail in the outbox now. */
   deliverMail(): Promise<number>;
+  /** Runs every background job (large uploads) that is ready now. */
+  runJobs(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     database,
     client: () => new Client(config.publicUrl),
     deliverMail: () => tessera.mail.drain(),
+    runJobs: () => tessera.jobs.drain(),
     async stop() {
       await tessera.close().catch(() => {});
       await database.drop();
