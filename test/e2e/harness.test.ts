@@ -43,6 +43,19 @@ describe("the browser harness", () => {
     expect(page.viewportSize()).toEqual({ width: 1280, height: 800 });
   });
 
+  it("fails a page that is wider than the phone's window", async () => {
+    const { page } = await browser.person("http://127.0.0.1:9");
+    await page.setContent(
+      `<html lang="en"><head><title>Wide · Tessera</title></head>` +
+        `<body><main><h1>Wide</h1><div style="width: 500px">Too wide</div></main></body></html>`,
+    );
+
+    await expect(saveScreenshots(page, "harness-wide")).rejects.toThrow(
+      /harness-wide scrolls sideways: \d+ px wide at 375 px/,
+    );
+    expect(page.viewportSize()).toEqual({ width: 1280, height: 800 });
+  });
+
   it("reaches loopback only: another host's request is blocked", async () => {
     const { page } = await browser.person("http://127.0.0.1:9");
     const outcome = await page

@@ -30,6 +30,8 @@ export interface Session {
   signOut: () => Promise<void>;
   /** Records the user a sign-in, sign-up or verification answered with. */
   signedIn: (user: User) => void;
+  /** Forgets the user here at once, for a session the server has already ended. */
+  forget: () => void;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -70,13 +72,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setUser(next);
   }, []);
 
+  const forget = useCallback(() => {
+    changes.current += 1;
+    setUser(null);
+  }, []);
+
   useEffect(() => {
     refresh().catch(() => setLoading(false));
   }, [refresh]);
 
   const value = useMemo(
-    () => ({ user, loading, refresh, signOut, signedIn }),
-    [user, loading, refresh, signOut, signedIn],
+    () => ({ user, loading, refresh, signOut, signedIn, forget }),
+    [user, loading, refresh, signOut, signedIn, forget],
   );
 
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

@@ -3,7 +3,8 @@ import { useCallback, useState } from "react";
 /**
  * The state of one action a person starts (a form sent, a button pressed): whether it is
  * running, and what went wrong last. `run` clears the last error, runs the work, keeps its
- * failure for the page to explain, and answers whether it succeeded.
+ * failure for the page to explain, and answers whether it succeeded. `reset` forgets the
+ * last failure, for a dialog opened afresh.
  */
 export function useAction() {
   const [busy, setBusy] = useState(false);
@@ -23,5 +24,7 @@ export function useAction() {
     }
   }, []);
 
-  return { busy, error, run };
+  const reset = useCallback(() => setError(null), []);
+
+  return { busy, error, run, reset };
 }

@@ -14,28 +14,33 @@ export function screenshotDir(): string {
 }
 
 /**
- * Saves full-page screenshots of the page at 1280x800 and at 375x812, prints where, and puts
- * the page back to the size it had.
+ * Saves screenshots of the page at 1280x800 and at 375x812, prints where, puts the page back
+ * to the size it had, and fails when the page is wider than either window. They show the whole page, or, while a modal dialog is open, the
+ * window as the person sees it (a whole-page shot leaves a fixed dialog out of place).
  */
 export async function saveScreenshots(page: Page, name: string): Promise<string[]> {
   const folder = screenshotDir();
   mkdirSync(folder, { recursive: true });
   const before = page.viewportSize();
   const files: string[] = [];
+  const fullPage = (await page.locator("dialog[open]").count()) === 0;
+  const sideways: string[] = [];
 
   for (const viewport of VIEWPORTS) {
     await page.setViewportSize({ width: viewport.width, height: viewport.height });
     const file = path.join(folder, `${name}-${viewport.width}x${viewport.height}.png`);
-    await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
+    await page.screenshot({ path: file, fullPage, animations: "disabled" });
     files.push(file);
     const wide = await pageWidth(page);
-    if (wide > viewport.width) {
-      console.warn(`${name} is ${wide} px wide at ${viewport.width} px: it scrolls sideways`);
-    }
+    if (wide > viewport.width) sideways.push(`${wide} px wide at ${viewport.width} px`);
   }
 
   if (before) await page.setViewportSize(before);
   console.log(`screenshots of ${name}: ${files.join(", ")}`);
+  // A page wider than the window scrolls sideways: unreadable on a phone.
+  if (sideways.length > 0) {
+    throw new Error(`${name} scrolls sideways: ${sideways.join(", ")} (${files.join(", ")})`);
+  }
 
   return files;
 }

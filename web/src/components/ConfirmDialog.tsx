@@ -1,5 +1,6 @@
-import { useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { describeError } from "../errors.ts";
+import { useAction } from "../useAction.ts";
 import { Alert } from "./Alert.tsx";
 import { Button } from "./Button.tsx";
 import { Dialog } from "./Dialog.tsx";
@@ -9,6 +10,8 @@ export interface ConfirmDialogProps {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** The button that closes without acting; say what it keeps when "Cancel" is ambiguous. */
+  cancelLabel?: string;
   /** Red confirm button, for what cannot be undone. */
   danger?: boolean;
   /** Runs the action; the dialog stays open with the error in plain words if it throws. */
@@ -18,26 +21,20 @@ export interface ConfirmDialogProps {
 
 /** Asks before an action, runs it, and shows its failure inside the dialog. */
 export function ConfirmDialog(props: ConfirmDialogProps) {
-  const { open, title, children, confirmLabel, danger, onConfirm, onClose } = props;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { open, title, children, confirmLabel, cancelLabel = "Cancel", danger } = props;
+  const { onConfirm, onClose } = props;
+  const { busy, error, run, reset } = useAction();
 
   const close = () => {
-    setError(null);
+    reset();
     onClose();
   };
 
   const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await onConfirm();
       onClose();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -45,7 +42,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       <div className="confirm-text">{children}</div>
       {error !== null && <Alert>{describeError(error)}</Alert>}
       <div className="actions">
-        <Button onClick={close}>Cancel</Button>
+        <Button onClick={close}>{cancelLabel}</Button>
         <Button variant={danger ? "danger" : "primary"} busy={busy} onClick={() => void confirm()}>
           {confirmLabel}
         </Button>

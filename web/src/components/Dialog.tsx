@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from "react";
 
 export interface DialogProps {
   open: boolean;
@@ -7,9 +7,34 @@ export interface DialogProps {
   children: ReactNode;
 }
 
+const FOCUSABLE =
+  "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), " +
+  'textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
 /**
- * A modal dialog on the native <dialog>: the page behind it is inert (focus stays inside),
- * Escape closes it, and focus returns to whatever opened it.
+ * Tab from the last control goes to the first, Shift+Tab from the first to the last: the
+ * native dialog would let the focus leave for the browser's own controls in between.
+ */
+function keepFocusInside(event: KeyboardEvent<HTMLDialogElement>): void {
+  if (event.key !== "Tab") return;
+
+  const all = Array.from(event.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)).filter(
+    (element) => element.offsetParent !== null,
+  );
+  const first = all[0];
+  const last = all[all.length - 1];
+  if (!first || !last) return;
+
+  const from = document.activeElement;
+  const wrapTo = event.shiftKey ? (from === first ? last : null) : from === last ? first : null;
+  if (!wrapTo) return;
+  event.preventDefault();
+  wrapTo.focus();
+}
+
+/**
+ * A modal dialog on the native <dialog>: the page behind it is inert, Tab goes round inside
+ * it, Escape closes it, and focus returns to whatever opened it.
  */
 export function Dialog({ open, title, onClose, children }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -49,6 +74,7 @@ export function Dialog({ open, title, onClose, children }: DialogProps) {
       ref={ref}
       className="dialog"
       aria-labelledby={titleId}
+      onKeyDown={keepFocusInside}
       onCancel={(event) => {
         event.preventDefault();
         onClose();

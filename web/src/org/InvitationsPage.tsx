@@ -10,6 +10,7 @@ import { useOrg } from "./context.tsx";
 import { formatDateTime, useLoad } from "./hooks.ts";
 import { Restricted } from "./Restricted.tsx";
 import type { Invitation } from "./types.ts";
+import { useAction } from "../useAction.ts";
 
 type StatusFilter = "pending" | "accepted" | "revoked" | "expired" | "all";
 
@@ -46,7 +47,7 @@ function InvitationList() {
   const [status, setStatus] = useState<StatusFilter>("pending");
   const pages = useCursorStack();
   const [outcome, setOutcome] = useState<string | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
+  const sending = useAction();
   const [revoking, setRevoking] = useState<Invitation | null>(null);
   const [resending, setResending] = useState<string | null>(null);
   const id = useId();
@@ -62,17 +63,12 @@ function InvitationList() {
 
   async function resend(invitation: Invitation) {
     setResending(invitation.invitationId);
-    setFailure(null);
     setOutcome(null);
-    try {
+    await sending.run(async () => {
       await api("POST", `${base}/${encodeURIComponent(invitation.invitationId)}/resend`);
       setOutcome(`The invitation to ${invitation.email} was sent again.`);
       await list.reload();
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setResending(null);
-    }
+    });
   }
 
   const invitations = list.data?.invitations ?? [];
@@ -100,7 +96,7 @@ function InvitationList() {
         </div>
       </div>
       <Done>{outcome}</Done>
-      <ErrorText error={failure ?? list.error} />
+      <ErrorText error={sending.error ?? list.error} />
       {list.loading && !list.data && <Loading label="Loading invitations…" />}
       {list.data && invitations.length === 0 && (
         <EmptyState title={status === "all" ? "No invitations yet." : `No ${status} invitations.`}>
@@ -139,23 +135,24 @@ function InvitationList() {
                   <td>{formatDateTime(invitation.sentAt)}</td>
                   <td>{formatDateTime(invitation.expiresAt)}</td>
                   <td className="org-row-actions">
+                    {/* An expired invitation can be sent again too, with a new link. */}
+                    {(invitation.status === "pending" || invitation.status === "expired") && (
+                      <Button
+                        busy={sending.busy && resending === invitation.invitationId}
+                        aria-label={`Resend invitation to ${invitation.email}`}
+                        onClick={() => void resend(invitation)}
+                      >
+                        Resend
+                      </Button>
+                    )}
                     {invitation.status === "pending" && (
-                      <>
-                        <Button
-                          busy={resending === invitation.invitationId}
-                          aria-label={`Resend invitation to ${invitation.email}`}
-                          onClick={() => void resend(invitation)}
-                        >
-                          Resend
-                        </Button>
-                        <Button
-                          variant="danger"
-                          aria-label={`Revoke invitation to ${invitation.email}`}
-                          onClick={() => setRevoking(invitation)}
-                        >
-                          Revoke
-                        </Button>
-                      </>
+                      <Button
+                        variant="danger"
+                        aria-label={`Revoke invitation to ${invitation.email}`}
+                        onClick={() => setRevoking(invitation)}
+                      >
+                        Revoke
+                      </Button>
                     )}
                   </td>
                 </tr>
@@ -181,7 +178,7 @@ function InvitationList() {
         onConfirm={async () => {
           if (!revoking) return;
           await api("DELETE", `${base}/${encodeURIComponent(revoking.invitationId)}`);
-          setFailure(null);
+          sending.reset();
           setOutcome(`The invitation to ${revoking.email} was revoked.`);
           await list.reload();
         }}

@@ -6,6 +6,7 @@ import { useOrg } from "./context.tsx";
 import { useDocumentTitle } from "../components/Page.tsx";
 import { formatDate } from "./hooks.ts";
 import type { Organization, ProfileField } from "./types.ts";
+import { useAction } from "../useAction.ts";
 
 /** How each profile field is labelled and typed. */
 const FIELDS: Record<ProfileField, { label: string; type: string; multiline?: boolean }> = {
@@ -75,27 +76,20 @@ function MissingField({ field }: { field: ProfileField }) {
   const { organization, setOrganization } = useOrg();
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const inputId = useId();
   const errorId = useId();
   const { label, type, multiline } = FIELDS[field];
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const path = `/organizations/${encodeURIComponent(organization.orgId)}`;
       const answer = await api<{ organization: Organization }>("PATCH", path, {
         [field]: value.trim(),
       });
       setOrganization(answer.organization);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (!editing) {

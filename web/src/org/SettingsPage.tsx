@@ -4,22 +4,26 @@ import { api } from "../api.ts";
 import { Button } from "../components/Button.tsx";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { Field } from "../components/Field.tsx";
-import { useDocumentTitle } from "../components/Page.tsx";
+import { useDocumentTitle, type NoticeState } from "../components/Page.tsx";
 import { Done, ErrorText } from "./components/Status.tsx";
 import { useOrg } from "./context.tsx";
 import { useLoad } from "./hooks.ts";
 import type { Member, Organization } from "./types.ts";
+import { useAction } from "../useAction.ts";
 
 /** Rename, transfer ownership, delete (owners), and leave (everyone). */
 export function SettingsPage() {
   const { abilities } = useOrg();
   useDocumentTitle("Settings");
+  // Kept here: a transfer ends the caller's ownership, and with it the section that did it.
+  const [transferred, setTransferred] = useState<string | null>(null);
 
   return (
     <section>
       <h1>Settings</h1>
+      <Done>{transferred}</Done>
       {abilities.updateOrganization && <Rename />}
-      {abilities.updateOrganization && <TransferOwnership />}
+      {abilities.updateOrganization && <TransferOwnership onTransferred={setTransferred} />}
       <Leave />
       {abilities.deleteOrganization && <DeleteOrganization />}
     </section>
@@ -29,27 +33,20 @@ export function SettingsPage() {
 function Rename() {
   const { organization, setOrganization } = useOrg();
   const [name, setName] = useState(organization.name);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [done, setDone] = useState<string | null>(null);
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     setDone(null);
-    try {
+    await run(async () => {
       const path = `/organizations/${encodeURIComponent(organization.orgId)}`;
       const answer = await api<{ organization: Organization }>("PATCH", path, {
         name: name.trim(),
       });
       setOrganization(answer.organization);
       setDone(`Renamed to ${answer.organization.name}.`);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -74,7 +71,7 @@ function Rename() {
   );
 }
 
-function TransferOwnership() {
+function TransferOwnership({ onTransferred }: { onTransferred: (words: string) => void }) {
   const { organization, reload } = useOrg();
   const base = `/organizations/${encodeURIComponent(organization.orgId)}`;
   const members = useLoad(
@@ -83,7 +80,6 @@ function TransferOwnership() {
   );
   const [userId, setUserId] = useState("");
   const [confirming, setConfirming] = useState(false);
-  const [done, setDone] = useState<string | null>(null);
   const id = useId();
 
   const candidates = (members.data?.members ?? []).filter((m) => !m.roles.owner);
@@ -113,7 +109,6 @@ function TransferOwnership() {
               ))}
             </select>
           </div>
-          <Done>{done}</Done>
           <Button type="submit" disabled={!chosen}>
             Transfer ownership
           </Button>
@@ -128,7 +123,7 @@ function TransferOwnership() {
         onConfirm={async () => {
           if (!chosen) return;
           await api("POST", `${base}/transfer-ownership`, { userId: chosen.userId });
-          setDone(`${chosen.name} is now the owner.`);
+          onTransferred(`${chosen.name} is now the owner of ${organization.name}.`);
           await reload();
         }}
       >
@@ -159,7 +154,8 @@ function Leave() {
         onClose={() => setConfirming(false)}
         onConfirm={async () => {
           await api("POST", `/organizations/${encodeURIComponent(organization.orgId)}/leave`);
-          void navigate("/orgs", { replace: true });
+          const state: NoticeState = { notice: `You left ${organization.name}.` };
+          void navigate("/orgs", { replace: true, state });
         }}
       >
         <p>
@@ -175,20 +171,15 @@ function DeleteOrganization() {
   const { organization } = useOrg();
   const navigate = useNavigate();
   const [typed, setTyped] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
   async function remove(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api("DELETE", `/organizations/${encodeURIComponent(organization.orgId)}`);
-      void navigate("/orgs", { replace: true });
-    } catch (caught) {
-      setError(caught);
-      setBusy(false);
-    }
+      const state: NoticeState = { notice: `${organization.name} was deleted.` };
+      void navigate("/orgs", { replace: true, state });
+    });
   }
 
   return (

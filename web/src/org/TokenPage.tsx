@@ -10,6 +10,7 @@ import { ErrorText } from "./components/Status.tsx";
 import { useOrg } from "./context.tsx";
 import { formatDateTime, useLoad } from "./hooks.ts";
 import type { IssuedToken, MyToken } from "./types.ts";
+import { useAction } from "../useAction.ts";
 
 /** The caller's own access token in this organization: activate, status, reissue. */
 export function TokenPage() {
@@ -18,21 +19,14 @@ export function TokenPage() {
   const path = `/organizations/${encodeURIComponent(organization.orgId)}/token`;
   const mine = useLoad(() => api<MyToken>("GET", path), [path]);
   const [issued, setIssued] = useState<IssuedToken | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [confirming, setConfirming] = useState(false);
 
   async function activate() {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       setIssued(await api<IssuedToken>("POST", path));
       await mine.reload();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function reissue() {

@@ -8,6 +8,7 @@ import { Loading } from "../components/Loading.tsx";
 import { Page } from "../components/Page.tsx";
 import { describeError, errorCode, fieldProblem } from "../errors.ts";
 import { useSession, type User } from "../session.tsx";
+import { useAction } from "../useAction.ts";
 import { dateWords } from "./roles.ts";
 
 interface Invitation {
@@ -58,24 +59,17 @@ function SignUpHere({ secret, invitation }: { secret: string; invitation: Invita
   const { signedIn } = useSession();
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [mailed, setMailed] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const body = { name, email: invitation.email, password, invitationSecret: secret };
       const answer = await api<{ user?: User }>("POST", "/auth/sign-up", body);
       if (answer.user) signedIn(answer.user);
       else setMailed(true);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (mailed) {
@@ -152,19 +146,13 @@ function WrongAccount({ error }: { error: ApiError }) {
 function Accept({ secret, invitation }: { secret: string; invitation: Invitation }) {
   const { user } = useSession();
   const navigate = useNavigate();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
   const accept = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api("POST", `/invitation-links/${encodeURIComponent(secret)}/accept`);
       void navigate(`/orgs/${invitation.organization.orgId}`);
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    });
   };
 
   if (error instanceof ApiError && error.code === "invitation.wrong_account") {
@@ -186,11 +174,19 @@ function Accept({ secret, invitation }: { secret: string; invitation: Invitation
 }
 
 function Ended({ title, words }: { title: string; words: string }) {
+  const { user } = useSession();
+
   return (
     <Page title={title} narrow>
       <Alert>{words}</Alert>
       <p>
-        <Link to="/orgs">Your organizations</Link>
+        {user ? (
+          <Link to="/orgs">Your organizations</Link>
+        ) : (
+          <>
+            <Link to="/signin">Sign in</Link> to see your organizations.
+          </>
+        )}
       </p>
     </Page>
   );

@@ -6,6 +6,7 @@ import { Button } from "../components/Button.tsx";
 import { Dialog } from "../components/Dialog.tsx";
 import { Field } from "../components/Field.tsx";
 import { describeError, errorCode } from "../errors.ts";
+import { useAction } from "../useAction.ts";
 
 interface IdCheck {
   orgId: string;
@@ -110,23 +111,16 @@ export function NewOrganizationDialog({ open, onClose }: NewOrganizationDialogPr
   const [name, setName] = useState("");
   const [orgId, setOrgId] = useState("");
   const [idEdited, setIdEdited] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const problems = orgId === "" ? [] : idRuleProblems(orgId);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api("POST", "/organizations", { orgId, name });
       onClose();
       void navigate(`/orgs/${orgId}`);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const code = errorCode(error) ?? "";

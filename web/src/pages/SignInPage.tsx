@@ -7,6 +7,7 @@ import { Field } from "../components/Field.tsx";
 import { Page } from "../components/Page.tsx";
 import { describeError } from "../errors.ts";
 import { safeNext, useSession, type User } from "../session.tsx";
+import { useAction } from "../useAction.ts";
 
 /** Sign in with email and password, then go where ?next= says (or to /orgs). */
 export function SignInPage() {
@@ -15,24 +16,18 @@ export function SignInPage() {
   const navigate = useNavigate();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const next = safeNext(params.get("next"));
 
   if (user && !busy) return <Navigate to={next} replace />;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const answer = await api<{ user: User }>("POST", "/auth/sign-in", { email, password });
       signedIn(answer.user);
       void navigate(next, { replace: true });
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    });
   };
 
   const raw = params.get("next");

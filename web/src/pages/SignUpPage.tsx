@@ -8,6 +8,7 @@ import { MailboxLink } from "../components/MailboxLink.tsx";
 import { Page } from "../components/Page.tsx";
 import { describeError, errorCode, fieldProblem } from "../errors.ts";
 import { safeNext, useSession } from "../session.tsx";
+import { useAction } from "../useAction.ts";
 
 function CheckYourMail({ email }: { email: string }) {
   return (
@@ -29,8 +30,7 @@ export function SignUpPage() {
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [sentTo, setSentTo] = useState<string | null>(null);
 
   if (user) return <Navigate to={safeNext(params.get("next"))} replace />;
@@ -38,16 +38,10 @@ export function SignUpPage() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api("POST", "/auth/sign-up", { name, email, password });
       setSentTo(email.trim());
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const code = errorCode(error);

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { useNavigate, useSearchParams } from "react-router-dom";
-import { api } from "../api.ts";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import { api, ApiError } from "../api.ts";
 import { Alert } from "../components/Alert.tsx";
 import { Button } from "../components/Button.tsx";
 import { Field } from "../components/Field.tsx";
@@ -55,28 +55,76 @@ function SendAgain() {
   );
 }
 
-/** The page the verification mail links to: verifies the address, signs in, goes to /orgs. */
+/** Who is signed in now, or null. */
+async function signedInUser(): Promise<User | null> {
+  try {
+    return (await api<{ user: User }>("GET", "/auth/me")).user;
+  } catch (failure) {
+    if (failure instanceof ApiError && failure.status === 401) return null;
+    throw failure;
+  }
+}
+
+interface Changed {
+  email: string;
+  signedIn: boolean;
+}
+
+function AddressChanged({ changed }: { changed: Changed }) {
+  return (
+    <Page title="Email address changed" narrow>
+      <Alert kind="success">
+        Your account's address is now <strong>{changed.email}</strong>.
+      </Alert>
+      <p>
+        {changed.signedIn ? (
+          <Link to="/account">Back to your account</Link>
+        ) : (
+          <>
+            <Link to="/signin">Sign in</Link> with it.
+          </>
+        )}
+      </p>
+    </Page>
+  );
+}
+
+/**
+ * The page a verification mail links to. A first verification signs in and goes to /orgs; a
+ * new address (changeEmail) says it now counts, and signs nobody in.
+ */
 export function VerifyEmailPage() {
   const [params] = useSearchParams();
   const token = params.get("token") ?? "";
-  const { signedIn } = useSession();
+  const { user, loading, signedIn } = useSession();
   const navigate = useNavigate();
   const [error, setError] = useState<unknown>(token ? null : new Error("missing"));
+  const [changed, setChanged] = useState<Changed | null>(null);
   const started = useRef("");
 
   useEffect(() => {
-    // A token works once; rendering twice must not spend it twice.
-    if (!token || started.current === token) return;
+    // A token works once; rendering twice must not spend it twice. Who was signed in before
+    // tells a change of address from a first verification, so wait for the session.
+    if (loading || !token || started.current === token) return;
     started.current = token;
+    const before = user;
 
-    api<{ user: User }>("POST", "/auth/verify-email", { token }).then(
-      (answer) => {
-        signedIn(answer.user);
-        void navigate("/orgs", { replace: true });
-      },
-      (failure: unknown) => setError(failure),
-    );
-  }, [token, signedIn, navigate]);
+    const verify = async () => {
+      const answer = await api<{ user: User }>("POST", "/auth/verify-email", { token });
+      const now = await signedInUser();
+      if (now) signedIn(now);
+
+      // A first verification signs in; a change of address does not, or was already signed in.
+      if (!now || before?.id === answer.user.id) {
+        setChanged({ email: answer.user.email, signedIn: now !== null });
+        return;
+      }
+      void navigate("/orgs", { replace: true });
+    };
+    verify().catch(setError);
+  }, [token, loading, user, signedIn, navigate]);
+
+  if (changed) return <AddressChanged changed={changed} />;
 
   if (error === null) {
     return (

@@ -7,6 +7,7 @@ import { useOrg } from "../context.tsx";
 import { describeProduct, type SeatProduct } from "../seatProducts.ts";
 import type { Member, SeatResult } from "../types.ts";
 import { describeSeatOutcome } from "./seatWords.ts";
+import { useAction } from "../../useAction.ts";
 
 interface Props {
   open: boolean;
@@ -20,8 +21,7 @@ interface Props {
 export function AssignSeatsDialog({ open, members, products, onClose, onAssigned }: Props) {
   const { organization } = useOrg();
   const [product, setProduct] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run, reset } = useAction();
   const [results, setResults] = useState<SeatResult[] | null>(null);
   const [asked, setAsked] = useState<{ product: string; members: Member[] } | null>(null);
   const id = useId();
@@ -30,14 +30,12 @@ export function AssignSeatsDialog({ open, members, products, onClose, onAssigned
     if (!open) return;
     setProduct(products[0]?.product ?? "");
     setResults(null);
-    setError(null);
+    reset();
   }, [open]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const path = `/organizations/${encodeURIComponent(organization.orgId)}/seats`;
       const answer = await api<{ results: SeatResult[] }>("POST", path, {
         product,
@@ -46,11 +44,7 @@ export function AssignSeatsDialog({ open, members, products, onClose, onAssigned
       setAsked({ product, members });
       setResults(answer.results);
       onAssigned();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -108,7 +102,8 @@ function SeatResults({ results, product, members }: ResultProps) {
       <p>
         Assigned {assigned} of {results.length} {product} seat{results.length === 1 ? "" : "s"}.
       </p>
-      <ul className="org-results">
+      {/* A long list scrolls inside the dialog, so it takes the focus to scroll by keyboard. */}
+      <ul className="org-results" tabIndex={0} aria-label="Result for each member">
         {results.map((result) => (
           <li key={result.userId} className={result.outcome === "assigned" ? "ok" : "not-ok"}>
             <strong>{names.get(result.userId) ?? result.userId}</strong>:{" "}

@@ -7,6 +7,7 @@ import { useOrg } from "../context.tsx";
 import type { SeatProduct } from "../seatProducts.ts";
 import type { InviteResult, InviteRole } from "../types.ts";
 import { describeInviteResult } from "./inviteWords.ts";
+import { useAction } from "../../useAction.ts";
 
 interface Props {
   open: boolean;
@@ -26,8 +27,7 @@ export function InviteDialog({ open, products, onClose, onSent }: Props) {
   const [emails, setEmails] = useState("");
   const [role, setRole] = useState<InviteRole>("member");
   const [seatProduct, setSeatProduct] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run, reset } = useAction();
   const [answer, setAnswer] = useState<Answer | null>(null);
   const id = useId();
 
@@ -36,15 +36,13 @@ export function InviteDialog({ open, products, onClose, onSent }: Props) {
     setEmails("");
     setRole("member");
     setSeatProduct("");
-    setError(null);
+    reset();
     setAnswer(null);
-  }, [open]);
+  }, [open, reset]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const path = `/organizations/${encodeURIComponent(organization.orgId)}/invitations`;
       const sent = await api<Answer>("POST", path, {
         emails,
@@ -53,11 +51,7 @@ export function InviteDialog({ open, products, onClose, onSent }: Props) {
       });
       setAnswer(sent);
       onSent();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -142,7 +136,8 @@ function InviteOutcome({ answer, onMore, onClose }: OutcomeProps) {
   return (
     <div>
       <p role="status">{summary.join(", ")}.</p>
-      <ul className="org-results">
+      {/* A long list scrolls inside the dialog, so it takes the focus to scroll by keyboard. */}
+      <ul className="org-results" tabIndex={0} aria-label="Result for each address">
         {results.map((result, index) => (
           <li key={index} className={result.outcome === "invited" ? "ok" : "not-ok"}>
             <strong>{result.email ?? result.input}</strong>: {describeInviteResult(result, results)}

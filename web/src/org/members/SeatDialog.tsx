@@ -7,6 +7,7 @@ import { useOrg } from "../context.tsx";
 import { describeProduct, type SeatProduct } from "../seatProducts.ts";
 import type { Member, SeatResult } from "../types.ts";
 import { describeSeatOutcome } from "./seatWords.ts";
+import { useAction } from "../../useAction.ts";
 
 interface Props {
   mode: "assign" | "revoke";
@@ -28,22 +29,19 @@ export function SeatDialog({ mode, open, member, products, onClose, onDone }: Pr
           .map((p) => [p.product, describeProduct(p)])
       : held.map((product) => [product, product]);
   const [product, setProduct] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run, reset } = useAction();
   const id = useId();
 
   useEffect(() => {
     if (open) {
       setProduct(choices[0]?.[0] ?? "");
-      setError(null);
+      reset();
     }
   }, [open]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const base = `/organizations/${encodeURIComponent(organization.orgId)}/seats`;
       if (mode === "assign") {
         const { results } = await api<{ results: SeatResult[] }>("POST", base, {
@@ -51,9 +49,9 @@ export function SeatDialog({ mode, open, member, products, onClose, onDone }: Pr
           userIds: [member.userId],
         });
         const result = results[0];
+        // A refusal comes as this member's outcome, not as an error answer.
         if (result && result.outcome !== "assigned") {
-          setError(new Error(describeSeatOutcome(result, product)));
-          return;
+          throw new Error(describeSeatOutcome(result, product));
         }
         onDone(`${member.name} now holds a ${product} seat.`);
       } else {
@@ -62,11 +60,7 @@ export function SeatDialog({ mode, open, member, products, onClose, onDone }: Pr
         onDone(`${member.name}'s ${product} seat was revoked.`);
       }
       onClose();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const title = mode === "assign" ? "Assign seat" : "Revoke seat";

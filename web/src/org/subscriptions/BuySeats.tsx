@@ -5,6 +5,7 @@ import { Done, ErrorText } from "../components/Status.tsx";
 import { useOrg } from "../context.tsx";
 import { formatMoney } from "../hooks.ts";
 import type { Plan } from "../types.ts";
+import { useAction } from "../../useAction.ts";
 
 interface Props {
   /** Plans whose product has no live subscription yet. */
@@ -25,8 +26,7 @@ export function BuySeats({ plans, allPlans, onBought }: Props) {
   const { organization } = useOrg();
   const [planId, setPlanId] = useState("");
   const [seats, setSeats] = useState("5");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [done, setDone] = useState<string | null>(null);
   const id = useId();
 
@@ -36,19 +36,13 @@ export function BuySeats({ plans, allPlans, onBought }: Props) {
   async function buy(event: FormEvent) {
     event.preventDefault();
     if (!plan) return;
-    setBusy(true);
-    setError(null);
     setDone(null);
-    try {
+    await run(async () => {
       const path = `/organizations/${encodeURIComponent(organization.orgId)}/subscriptions`;
       await api("POST", path, { planId: plan.id, seats: count });
       setDone(`Bought ${count} ${plan.product} seat${count === 1 ? "" : "s"} (${plan.name}).`);
       await onBought();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -6,6 +6,7 @@ import { Done, ErrorText } from "../components/Status.tsx";
 import { useOrg } from "../context.tsx";
 import { formatDate, formatMoney } from "../hooks.ts";
 import type { Invoice, Plan, Subscription } from "../types.ts";
+import { useAction } from "../../useAction.ts";
 
 interface Props {
   subscription: Subscription;
@@ -22,8 +23,7 @@ interface Update {
 export function SubscriptionCard({ subscription: sub, plan, onChanged }: Props) {
   const { organization } = useOrg();
   const [seats, setSeats] = useState(String(sub.nextPeriodSeats ?? sub.seats));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [done, setDone] = useState<string | null>(null);
   const [cancelling, setCancelling] = useState(false);
   const id = useId();
@@ -31,33 +31,27 @@ export function SubscriptionCard({ subscription: sub, plan, onChanged }: Props) 
     `/organizations/${encodeURIComponent(organization.orgId)}` +
     `/subscriptions/${encodeURIComponent(sub.subscriptionId)}`;
 
-  async function update(body: { seats?: number; cancel?: boolean }, words: (u: Update) => string) {
-    setBusy(true);
-    setError(null);
+  /** Sends a change and says what it did; throws what the API refused. */
+  async function send(body: { seats?: number; cancel?: boolean }, words: (u: Update) => string) {
     setDone(null);
-    try {
-      const answer = await api<Update>("PATCH", path, body);
-      setDone(words(answer));
-      await onChanged();
-    } catch (caught) {
-      setError(caught);
-      throw caught;
-    } finally {
-      setBusy(false);
-    }
+    const answer = await api<Update>("PATCH", path, body);
+    setDone(words(answer));
+    await onChanged();
   }
 
   function changeSeats(event: FormEvent) {
     event.preventDefault();
     const count = Number.parseInt(seats, 10);
-    void update({ seats: count }, ({ invoice }) =>
-      count > sub.seats
-        ? `Now ${count} seats.` +
-          (invoice
-            ? ` Invoiced ${formatMoney(invoice.amount, invoice.currency)} for the rest of this period.`
-            : "")
-        : `From ${formatDate(sub.currentPeriodEnd)} the subscription has ${count} seats.`,
-    ).catch(() => undefined);
+    void run(() =>
+      send({ seats: count }, ({ invoice }) =>
+        count > sub.seats
+          ? `Now ${count} seats.` +
+            (invoice
+              ? ` Invoiced ${formatMoney(invoice.amount, invoice.currency)} for the rest of this period.`
+              : "")
+          : `From ${formatDate(sub.currentPeriodEnd)} the subscription has ${count} seats.`,
+      ),
+    );
   }
 
   const cancelled = sub.status === "cancelled";
@@ -125,9 +119,7 @@ export function SubscriptionCard({ subscription: sub, plan, onChanged }: Props) 
           <Button
             busy={busy}
             onClick={() =>
-              void update({ cancel: false }, () => "The subscription renews again.").catch(
-                () => undefined,
-              )
+              void run(() => send({ cancel: false }, () => "The subscription renews again."))
             }
           >
             Resume subscription
@@ -142,10 +134,12 @@ export function SubscriptionCard({ subscription: sub, plan, onChanged }: Props) 
         open={cancelling}
         title={`Cancel the ${sub.product} subscription`}
         confirmLabel="Cancel subscription"
+        cancelLabel="Keep subscription"
         danger
         onClose={() => setCancelling(false)}
+        // The dialog shows its own failure, so this runs outside the card's action.
         onConfirm={() =>
-          update(
+          send(
             { cancel: true },
             () => `Cancelled. Seats and tokens work until ${formatDate(sub.currentPeriodEnd)}.`,
           )

@@ -1,12 +1,14 @@
-import { useState } from "react";
+import { startTransition, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { api, ApiError } from "../../api.ts";
 import { Alert } from "../../components/Alert.tsx";
 import { Button } from "../../components/Button.tsx";
 import { Dialog } from "../../components/Dialog.tsx";
 import { Field } from "../../components/Field.tsx";
+import type { NoticeState } from "../../components/Page.tsx";
 import { describeError } from "../../errors.ts";
 import { useSession } from "../../session.tsx";
+import { useAction } from "../../useAction.ts";
 
 function LastOwner({ error }: { error: ApiError }) {
   const organizations = Array.isArray(error.details?.organizations)
@@ -31,30 +33,29 @@ function LastOwner({ error }: { error: ApiError }) {
 
 /** Delete the account after the password, refused with the reason while a last owner. */
 export function DeleteSection() {
-  const { refresh } = useSession();
+  const { forget } = useSession();
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run, reset } = useAction();
 
   const remove = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api("DELETE", "/auth/me", { password });
-      await refresh();
-      void navigate("/signup");
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+      // One transition for both: signed out alone, this page would first send the person to
+      // sign in and back to it.
+      const state: NoticeState = { notice: "Your account has been deleted." };
+      startTransition(() => {
+        forget();
+        void navigate("/signup", { state });
+      });
+    });
   };
 
   const close = () => {
     setOpen(false);
     setPassword("");
-    setError(null);
+    reset();
   };
   const lastOwner = error instanceof ApiError && error.code === "account.last_owner";
   const wrongPassword = error instanceof ApiError && error.code === "auth.invalid_credentials";

@@ -6,28 +6,22 @@ import { Field } from "../../components/Field.tsx";
 import { MailboxLink } from "../../components/MailboxLink.tsx";
 import { describeError, errorCode, fieldProblem } from "../../errors.ts";
 import type { User } from "../../session.tsx";
+import { useAction } from "../../useAction.ts";
 
 /** Change the address: it counts only once the link mailed to it is followed (changeEmail). */
 export function EmailSection({ user }: { user: User }) {
   const [email, setEmail] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [sentTo, setSentTo] = useState<string | null>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     setSentTo(null);
-    try {
+    await run(async () => {
       await api("POST", "/auth/change-email", { email });
       setSentTo(email.trim());
       setEmail("");
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const emailError =
