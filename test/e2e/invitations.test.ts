@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { organization, person, type Person } from "../helpers/fixtures.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import type { TestServer } from "../helpers/server.ts";
 import { checkPage, expectPage, freshEmail, isFocused, mailedLink } from "./helpers/app.ts";
-import { launchBrowser, type TestBrowser } from "./helpers/browser.ts";
+import type { TestBrowser } from "./helpers/browser.ts";
+import { useBrowserSuite } from "./helpers/suite.ts";
 import { tabTo } from "./helpers/keyboard.ts";
 import { expectStatus, rowOf, signedIn, visit } from "./helpers/scene.ts";
 
@@ -15,19 +16,7 @@ import { expectStatus, rowOf, signedIn, visit } from "./helpers/scene.ts";
 let server: TestServer;
 let browser: TestBrowser;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === "fail") await browser.explainFailure(task.name);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useBrowserSuite((suite) => ({ server, browser } = suite));
 
 async function invite(owner: Person, orgId: string, emails: string[]): Promise<void> {
   const answer = await owner.client.post(`/api/v1/organizations/${orgId}/invitations`, {

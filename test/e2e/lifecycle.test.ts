@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import type { TestServer } from "../helpers/server.ts";
 import {
   checkPage,
   expectPage,
@@ -9,7 +9,8 @@ import {
   PASSWORD,
   signUpInBrowser,
 } from "./helpers/app.ts";
-import { launchBrowser, type Person, type TestBrowser } from "./helpers/browser.ts";
+import type { Person, TestBrowser } from "./helpers/browser.ts";
+import { useBrowserSuite } from "./helpers/suite.ts";
 
 /**
  * The seat lifecycle done only by clicking and typing: form an organization, buy seats, invite,
@@ -20,19 +21,7 @@ import { launchBrowser, type Person, type TestBrowser } from "./helpers/browser.
 let server: TestServer;
 let browser: TestBrowser;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === "fail") await browser.explainFailure(task.name);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useBrowserSuite((suite) => ({ server, browser } = suite));
 
 /** What the token check answers a package repository for this token. */
 async function check(token: string): Promise<number> {

@@ -1,10 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { organization, person, plainMembers, seat, subscription } from "../helpers/fixtures.ts";
 import { memberOf, tokenRow } from "../helpers/members.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import type { TestServer } from "../helpers/server.ts";
 import { checkPage, expectPage, isFocused } from "./helpers/app.ts";
-import { launchBrowser, type TestBrowser } from "./helpers/browser.ts";
+import type { TestBrowser } from "./helpers/browser.ts";
+import { useBrowserSuite } from "./helpers/suite.ts";
 import { focusedText, tabTo } from "./helpers/keyboard.ts";
 import { expectStatus, rowOf, signedIn, visit } from "./helpers/scene.ts";
 
@@ -17,19 +18,7 @@ import { expectStatus, rowOf, signedIn, visit } from "./helpers/scene.ts";
 let server: TestServer;
 let browser: TestBrowser;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === "fail") await browser.explainFailure(task.name);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useBrowserSuite((suite) => ({ server, browser } = suite));
 
 /** The names in the members table, in order. */
 function names(page: Page): Promise<string[]> {

@@ -1,9 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { organization, person } from "../helpers/fixtures.ts";
 import { memberOf, membersOf } from "../helpers/members.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import type { TestServer } from "../helpers/server.ts";
 import { checkPage, expectPage } from "./helpers/app.ts";
-import { launchBrowser, type TestBrowser } from "./helpers/browser.ts";
+import type { TestBrowser } from "./helpers/browser.ts";
+import { useBrowserSuite } from "./helpers/suite.ts";
 import { expectStatus, signedIn, tabNames, visit } from "./helpers/scene.ts";
 
 /** An owner's organization settings in the browser: transferring ownership, deleting. */
@@ -11,19 +12,7 @@ import { expectStatus, signedIn, tabNames, visit } from "./helpers/scene.ts";
 let server: TestServer;
 let browser: TestBrowser;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === "fail") await browser.explainFailure(task.name);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useBrowserSuite((suite) => ({ server, browser } = suite));
 
 describe("organization settings", () => {
   it("transfers ownership after a confirmation, and the owner's controls go with it", async () => {

@@ -1,27 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { signUpVerified } from "../helpers/people.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import type { TestServer } from "../helpers/server.ts";
 import { checkPage, expectPage, freshEmail, isFocused, signUpInBrowser } from "./helpers/app.ts";
-import { launchBrowser, type TestBrowser } from "./helpers/browser.ts";
+import type { TestBrowser } from "./helpers/browser.ts";
+import { useBrowserSuite } from "./helpers/suite.ts";
 
 /** Forming an organization from /orgs, its ID checked as it is typed. */
 
 let server: TestServer;
 let browser: TestBrowser;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === "fail") await browser.explainFailure(task.name);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useBrowserSuite((suite) => ({ server, browser } = suite));
 
 describe("forming an organization", () => {
   it("checks the ID as typed, forms the organization and lists it with the roles", async () => {

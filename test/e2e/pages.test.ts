@@ -1,28 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { organization, person } from "../helpers/fixtures.ts";
 import { signUpVerified } from "../helpers/people.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import type { TestServer } from "../helpers/server.ts";
 import { checkPage, expectPage, freshEmail, mailedLink, PASSWORD } from "./helpers/app.ts";
-import { launchBrowser, type TestBrowser } from "./helpers/browser.ts";
+import type { TestBrowser } from "./helpers/browser.ts";
+import { useBrowserSuite } from "./helpers/suite.ts";
 
 /** The pages a person reaches from a mailed link when something is off: recovery and ended invitations. */
 
 let server: TestServer;
 let browser: TestBrowser;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === "fail") await browser.explainFailure(task.name);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useBrowserSuite((suite) => ({ server, browser } = suite));
 
 /** Invites `email` into a new organization and answers the secret from the mailed link. */
 async function invite(email: string) {

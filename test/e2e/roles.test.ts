@@ -1,10 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { organization, person, seat, subscription } from "../helpers/fixtures.ts";
 import { memberOf } from "../helpers/members.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import type { TestServer } from "../helpers/server.ts";
 import { checkPage, expectPage, freshEmail } from "./helpers/app.ts";
-import { launchBrowser, type TestBrowser } from "./helpers/browser.ts";
+import type { TestBrowser } from "./helpers/browser.ts";
+import { useBrowserSuite } from "./helpers/suite.ts";
 import {
   expectNotAllowed,
   expectStatus,
@@ -23,19 +24,7 @@ import {
 let server: TestServer;
 let browser: TestBrowser;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === "fail") await browser.explainFailure(task.name);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useBrowserSuite((suite) => ({ server, browser } = suite));
 
 /** An organization with an owner and three seats bought. */
 async function seatedOrganization() {
