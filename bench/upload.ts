@@ -10,7 +10,7 @@ import { inspectCsv, readCsvRows } from "../src/invitations/csv/reader.ts";
 import type { Tessera } from "../src/server.ts";
 import { owner, startBenchServer, time, type Owner } from "./common.ts";
 
-const ROWS = 100_000;
+const ROWS = Number(process.env.BENCH_UPLOAD_ROWS ?? 100_000);
 const MB = 1024 * 1024;
 
 /** The index's large file: a BOM, a header and ROWS rows of userNNNNNN@example.com. */
@@ -68,8 +68,9 @@ async function until(
     const started = performance.now();
     const answer = await fetch(url, { headers: { cookie: who.cookie } });
     const { upload } = (await answer.json()) as {
-      upload: { status: string; finishedAt: string | null };
+      upload: { status: string; finishedAt: string | null; progress: { done: number } };
     };
+    if (process.env.BENCH_VERBOSE) console.log(upload.status, upload.progress.done);
     polls.push(performance.now() - started);
     if (done(upload) || upload.status === "failed") break;
     await new Promise((resolve) => setTimeout(resolve, 100));

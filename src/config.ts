@@ -34,9 +34,20 @@ export interface Config {
   /** Outgoing mail per second at most, for bulk invitation mail. */
   mailRatePerSecond: number;
   /** CSV uploads: most bytes and data rows in one file, most files per organization per hour. */
-  upload: { maxBytes: number; maxRows: number; perHour: number; inlineRows: number };
+  upload: {
+    maxBytes: number;
+    maxRows: number;
+    perHour: number;
+    inlineRows: number;
+    /** Rows per committed chunk of a large upload; unset, chosen by the kind of database. */
+    chunkRows: number | undefined;
+  };
   /** How long a claimed background job stays with its worker unless renewed. */
   jobLeaseSeconds: number;
+  /** How long the token check keeps an answer in memory; 0 keeps none. */
+  tokenCacheSeconds: number;
+  /** Token checks waiting for the database at most; past it the check answers 503. */
+  tokenCheckMaxInFlight: number;
 }
 
 /** A setting with a bad value: the message names the variable and what it wants. */
@@ -247,7 +258,12 @@ export function loadConfig(env: Env = process.env): Config {
       perHour: integer(env, "UPLOADS_PER_HOUR", 20, 1, 100_000),
       // Files up to this many rows are read (and committed) within the request.
       inlineRows: integer(env, "UPLOAD_INLINE_ROWS", 2000, 0, 100_000),
+      chunkRows: env.UPLOAD_CHUNK_ROWS
+        ? integer(env, "UPLOAD_CHUNK_ROWS", 2000, 100, 100_000)
+        : undefined,
     },
     jobLeaseSeconds: integer(env, "JOB_LEASE_SECONDS", 30, 1, 3600),
+    tokenCacheSeconds: integer(env, "TOKEN_CACHE_SECONDS", 5, 0, 3600),
+    tokenCheckMaxInFlight: integer(env, "TOKEN_CHECK_MAX_IN_FLIGHT", 256, 1, 1_000_000),
   };
 }

@@ -15,7 +15,8 @@ import { PASSWORD, tokenFrom } from "./helpers/people.ts";
  */
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const ROWS = 6_000;
+// Enough chunks of 2,000 that the commit is still being written when the test looks.
+const ROWS = onServer ? 30_000 : 6_000;
 
 let dataDir: string;
 let database: TestDatabase | undefined;
@@ -51,6 +52,7 @@ async function launch(port: number) {
       DATA_DIR: dataDir,
       LOG_LEVEL: "warn",
       UPLOAD_INLINE_ROWS: "100",
+      UPLOAD_CHUNK_ROWS: "2000",
       JOB_LEASE_SECONDS: "2",
       ...(database?.url ? { DATABASE_URL: database.url, SECRET: "r".repeat(40) } : {}),
     },

@@ -72,3 +72,26 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
 
   return answer as T;
 }
+
+/**
+ * Sends a file's bytes as the request body (a CSV upload: POST `path` relative to /api/v1)
+ * with the session cookie, and reads the JSON answer. Throws as `api` does.
+ */
+export async function sendFile<T>(path: string, file: Blob, contentType: string): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { accept: "application/json", "content-type": contentType },
+      body: file,
+    });
+  } catch {
+    throw new ApiError("network.failed", 0, "The server could not be reached.");
+  }
+
+  const answer = await readJson(response);
+  if (!response.ok) throw errorOf(response, answer);
+
+  return answer as T;
+}

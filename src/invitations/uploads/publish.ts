@@ -17,6 +17,15 @@ export interface Chunk {
   rows: number;
 }
 
+/**
+ * Refreshes the planner's statistics after a bulk load: without them it takes tables of
+ * thousands of new rows for empty ones and scans them once per row.
+ */
+export async function analyzeUploadTables(q: Queryable): Promise<void> {
+  await q.query(`analyze invitation_upload_rows`);
+  await q.query(`analyze invitations`);
+}
+
 /** The next chunk of at most `limit` rows after line `after` (invited ones only if asked). */
 export async function nextChunk(
   q: Queryable,

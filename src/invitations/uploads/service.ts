@@ -13,7 +13,13 @@ import {
 } from "../queries.ts";
 import { assertKnownProduct } from "../service.ts";
 import { receiveFile, storedFile, dropFile, type UploadKey } from "./file.ts";
-import { mailChunk, nextChunk, publishChunk, publishUpload } from "./publish.ts";
+import {
+  analyzeUploadTables,
+  mailChunk,
+  nextChunk,
+  publishChunk,
+  publishUpload,
+} from "./publish.ts";
 import {
   deleteUpload,
   findUpload,
@@ -35,8 +41,15 @@ export const UPLOAD_JOB = "invitation.upload";
 const UPLOAD_JOB_PRIORITY = 80;
 
 /** Rows per committed chunk: small enough that PGlite's one connection is never held long. */
-const CHUNK_ROWS = 2000;
-const MAIL_CHUNK_ROWS = 500;
+/**
+ * Rows per committed chunk. PGlite's one connection is shared with every request, so its
+ * chunks stay small; a server has a pool, and fewer, larger statements go faster there.
+ */
+function chunkRows(ctx: Context): { rows: number; mails: number } {
+  const rows = ctx.config.upload.chunkRows ?? (ctx.db.kind === "pglite" ? 2000 : 10_000);
+
+  return { rows, mails: Math.max(1, Math.floor(rows / 4)) };
+}
 
 /** A job for work the request does itself, in case the process dies before it is done. */
 const SAFETY_NET_SECONDS = 60;
@@ -258,9 +271,10 @@ async function readRows(ctx: Context, upload: UploadRow, renew: () => Promise<vo
   };
 
   const source = storedFile(ctx.db, key);
+  const size = chunkRows(ctx).rows;
   for await (const row of readCsvRows(source, layout, { skip: readBefore })) {
     chunk.push(stageRow(row, defaults));
-    if (chunk.length >= CHUNK_ROWS && !(await store())) return false;
+    if (chunk.length >= size && !(await store())) return false;
   }
   if (chunk.length > 0 && !(await store())) return false;
 
@@ -286,10 +300,11 @@ async function finishReading(ctx: Context, key: UploadKey): Promise<boolean> {
 async function publishRows(ctx: Context, upload: UploadRow, renew: () => Promise<void>) {
   const key = keyOf(upload);
   let after = upload.publishedThrough;
+  await analyzeUploadTables(ctx.db);
 
   for (;;) {
     const started = Date.now();
-    const chunk = await nextChunk(ctx.db, key, after, CHUNK_ROWS, false);
+    const chunk = await nextChunk(ctx.db, key, after, chunkRows(ctx).rows, false);
     if (!chunk) break;
     if (!(await publishChunk(ctx, upload, chunk))) return false;
     after = chunk.end;
@@ -305,10 +320,11 @@ async function publishRows(ctx: Context, upload: UploadRow, renew: () => Promise
 async function mailRows(ctx: Context, upload: UploadRow, renew: () => Promise<void>) {
   const key = keyOf(upload);
   let after = upload.mailedThrough;
+  await analyzeUploadTables(ctx.db);
 
   for (;;) {
     const started = Date.now();
-    const chunk = await nextChunk(ctx.db, key, after, MAIL_CHUNK_ROWS, true);
+    const chunk = await nextChunk(ctx.db, key, after, chunkRows(ctx).mails, true);
     if (!chunk) break;
     if (!(await mailChunk(ctx, upload, chunk))) return;
     after = chunk.end;

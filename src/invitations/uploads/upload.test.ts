@@ -30,6 +30,7 @@ beforeAll(async () => {
       UPLOAD_MAX_BYTES: String(BYTE_LIMIT),
       UPLOADS_PER_HOUR: String(PER_HOUR),
       UPLOAD_INLINE_ROWS: "100",
+      UPLOAD_CHUNK_ROWS: "2000",
     },
   });
   folder = mkdtempSync(path.join(tmpdir(), "tessera-upload-"));

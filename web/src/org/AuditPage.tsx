@@ -18,6 +18,7 @@ const ACTIONS: Record<string, string> = {
   "member.removed": "Removed a member",
   "member.left": "Left the organization",
   "invitation.created": "Invited people",
+  "invitation.uploaded": "Uploaded invitations",
   "invitation.resent": "Resent an invitation",
   "invitation.revoked": "Revoked an invitation",
   "invitation.accepted": "Accepted an invitation",

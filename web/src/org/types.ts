@@ -132,3 +132,67 @@ export interface AuditEvent {
   details: Record<string, unknown>;
   createdAt: string;
 }
+
+/** What happened, or will happen on commit, to one row of an uploaded CSV file. */
+export type UploadOutcome =
+  "invited" | "already_member" | "already_invited" | "duplicate" | "invalid" | "skipped";
+
+export type UploadReason =
+  | "invalid_email"
+  | "missing_email"
+  | "unsupported_local_part"
+  | "invalid_role"
+  | "role_not_allowed"
+  | "invalid_seat";
+
+export type UploadPhase = "reading" | "waiting" | "publishing" | "mailing" | "done" | "failed";
+
+export interface UploadCounts {
+  invited: number;
+  alreadyMember: number;
+  alreadyInvited: number;
+  duplicate: number;
+  invalid: number;
+  skipped: number;
+}
+
+/** A CSV file of addresses to invite: its dry run, then its commit (getInvitationUpload). */
+export interface InvitationUpload {
+  uploadId: string;
+  filename: string | null;
+  status: "reading" | "ready" | "committing" | "committed" | "failed";
+  role: InviteRole;
+  seatProduct: string | null;
+  file: {
+    bytes: number;
+    encoding: string;
+    delimiter: string;
+    header: boolean;
+    columns: string[];
+    emailColumn: string | null;
+    fallbackColumns: string[];
+    nameColumns: string[];
+  };
+  rows: number;
+  progress: { phase: UploadPhase; done: number; total: number };
+  counts: UploadCounts;
+  committed: boolean;
+  error: { code: string } | null;
+  createdAt: string;
+  publishedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** One row of an upload's dry run (listInvitationUploadRows). */
+export interface UploadRow {
+  line: number;
+  input: string;
+  email: string | null;
+  key: string | null;
+  name: string | null;
+  role: InviteRole | null;
+  seatProduct: string | null;
+  outcome: UploadOutcome;
+  reason: UploadReason | null;
+  duplicateOf: number | null;
+}

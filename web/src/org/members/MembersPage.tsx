@@ -11,6 +11,7 @@ import { Restricted } from "../Restricted.tsx";
 import { useSeatProducts } from "../seatProducts.ts";
 import type { Member } from "../types.ts";
 import { AssignSeatsDialog } from "./AssignSeatsDialog.tsx";
+import { BulkUploadDialog } from "./BulkUploadDialog.tsx";
 import { InviteDialog } from "./InviteDialog.tsx";
 import { MemberFilters, queryOf, NO_FILTERS, type Filters } from "./MemberFilters.tsx";
 import { MembersTable } from "./MembersTable.tsx";
@@ -38,7 +39,7 @@ function MembersList() {
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const pages = useCursorStack();
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [dialog, setDialog] = useState<"invite" | "assign" | null>(null);
+  const [dialog, setDialog] = useState<"invite" | "upload" | "assign" | null>(null);
   const [outcome, setOutcome] = useState<string | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const products = useSeatProducts(orgId, abilities.manageSeats);
@@ -73,9 +74,12 @@ function MembersList() {
       <div className="org-title-row">
         <h1>Members</h1>
         {abilities.manageInvitations && (
-          <Button variant="primary" onClick={() => setDialog("invite")}>
-            Invite Members
-          </Button>
+          <div className="org-title-actions">
+            <Button onClick={() => setDialog("upload")}>Bulk Upload</Button>
+            <Button variant="primary" onClick={() => setDialog("invite")}>
+              Invite Members
+            </Button>
+          </div>
         )}
       </div>
       <MemberFilters filters={filters} onChange={changeFilters} />
@@ -132,6 +136,11 @@ function MembersList() {
         products={products.data ?? []}
         onClose={() => setDialog(null)}
         onSent={() => void refresh()}
+      />
+      <BulkUploadDialog
+        open={dialog === "upload"}
+        products={products.data ?? []}
+        onClose={() => setDialog(null)}
       />
       <AssignSeatsDialog
         open={dialog === "assign"}
