@@ -49,3 +49,14 @@ export async function enqueueMail(
     [MAIL_JOB, payloads, mails.map((mail) => mail.priority)],
   );
 }
+
+/** How many mails of one priority wait in the outbox. */
+export async function queuedMails(db: Queryable, priority: number): Promise<number> {
+  const result = await db.query<{ count: number }>(
+    `select count(*)::int as count from jobs
+      where kind = $1 and status = 'queued' and priority = $2`,
+    [MAIL_JOB, priority],
+  );
+
+  return result.rows[0]?.count ?? 0;
+}

@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import type { Context } from "../../context.ts";
 import { AppError } from "../../errors.ts";
 import { enqueueJob } from "../../jobs/queue.ts";
+import { MAIL_PRIORITY, queuedMails } from "../../mail/outbox.ts";
 import type { JobHandler } from "../../jobs/worker.ts";
 import { mayGrant, type Caller } from "../../members/access.ts";
 import { inspectCsv, readCsvRows, type CsvInspection } from "../csv/reader.ts";
@@ -324,6 +325,7 @@ async function mailRows(ctx: Context, upload: UploadRow, renew: () => Promise<vo
 
   for (;;) {
     const started = Date.now();
+    if (await outboxIsFull(ctx, key)) return;
     const chunk = await nextChunk(ctx.db, key, after, chunkRows(ctx).mails, true);
     if (!chunk) break;
     if (!(await mailChunk(ctx, upload, chunk))) return;
@@ -334,6 +336,26 @@ async function mailRows(ctx: Context, upload: UploadRow, renew: () => Promise<vo
 
   await dropFile(ctx.db, key);
   await setStatus(ctx.db, key, "committed", { finished: ctx.clock.now() });
+}
+
+/**
+ * The outbox is fed no faster than mail leaves it: with half a minute of invitation mail
+ * already waiting, the job comes back later instead of writing the rest. Sealed links then
+ * sit in the outbox for minutes, not hours, and account mail never waits behind a flood.
+ */
+async function outboxIsFull(ctx: Context, key: UploadKey): Promise<boolean> {
+  const rate = ctx.config.mailRatePerSecond;
+  const room = Math.max(500, rate * 30);
+  const waiting = await queuedMails(ctx.db, MAIL_PRIORITY.invitation);
+  if (waiting < room) return false;
+
+  await enqueueJob(ctx.db, {
+    kind: UPLOAD_JOB,
+    payload: key,
+    priority: UPLOAD_JOB_PRIORITY,
+    delaySeconds: Math.max(1, Math.ceil((waiting - room / 2) / rate)),
+  });
+  return true;
 }
 
 /**
