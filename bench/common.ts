@@ -2,6 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type AddressInfo } from "node:net";
 import type { Database } from "../src/db/database.ts";
+import { sha256 } from "../src/secrets.ts";
+import { generateToken } from "../src/tokens/format.ts";
 import { openPglite } from "../src/db/pglite.ts";
 import { openServer } from "../src/db/server.ts";
 import { loadConfig } from "../src/config.ts";
@@ -105,31 +107,83 @@ export async function owner(tessera: Tessera): Promise<Owner> {
 }
 
 /** Tessera on a loopback port over a fresh database, with no background loops running. */
-export async function startBenchServer(): Promise<{ tessera: Tessera; stop: () => Promise<void> }> {
+export async function startBenchServer(): Promise<BenchServer> {
   const fresh = await freshDatabase();
-  const port = await freePort();
-  const config = loadConfig({
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    SECRET: "benchmark-secret-benchmark-secret-000",
-    SIGN_IN_RATE_LIMIT: "100000",
-    DATA_DIR: "/nonexistent",
-    ...(fresh.url ? { DATABASE_URL: fresh.url } : {}),
-  });
-  const tessera = await startTessera({
-    config,
-    db: fresh.db,
-    logger: false,
-    manualBackground: true,
-    print: () => {},
-  });
+  const settings = async (env: Record<string, string>) => {
+    const port = await freePort();
+    return loadConfig({
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      SECRET: "benchmark-secret-benchmark-secret-000",
+      SIGN_IN_RATE_LIMIT: "100000",
+      DATA_DIR: "/nonexistent",
+      ...(fresh.url ? { DATABASE_URL: fresh.url } : {}),
+      ...env,
+    });
+  };
+  const start = async (env: Record<string, string>) =>
+    startTessera({
+      config: await settings(env),
+      db: fresh.db,
+      logger: false,
+      manualBackground: true,
+      print: () => {},
+    });
+
+  const tessera = await start({});
   console.log(`database: ${fresh.url ? "PostgreSQL server" : "PGlite (embedded)"}`);
 
   return {
     tessera,
+    async another(env) {
+      const other = await start(env);
+      return {
+        url: other.url,
+        // The database is the first instance's, closed with it.
+        stop: async () => {
+          await other.app.close();
+          await other.ctx.tokenChecks.stop();
+        },
+      };
+    },
     async stop() {
       await tessera.close();
       await fresh.drop();
     },
   };
+}
+
+export interface BenchServer {
+  tessera: Tessera;
+  /** A second instance on the same database, with other settings. */
+  another: (env: Record<string, string>) => Promise<{ url: string; stop: () => Promise<void> }>;
+  stop: () => Promise<void>;
+}
+
+/** A seat of `conda` for the owner in `bench`, and a token for it, written straight to the tables. */
+export async function seatedToken(tessera: Tessera, userId: string): Promise<string> {
+  const { db } = tessera.ctx;
+  const token = generateToken();
+  const now = tessera.ctx.clock.now();
+  const sub = await db.query<{ id: string }>(
+    `insert into subscriptions (org_id, plan_id, product, period, price_per_seat, currency, seats,
+                                current_period_start, current_period_end)
+     values ('bench', 'conda-team-monthly', 'conda', 'month', 1500, 'USD', 10, $1, $2)
+     returning subscription_id as id`,
+    [now, new Date(now.getTime() + 30 * 86_400_000)],
+  );
+  await db.query(
+    `insert into seats (org_id, product, user_id, subscription_id) values ('bench', 'conda', $1, $2)`,
+    [userId, sub.rows[0]?.id],
+  );
+  const row = await db.query<{ id: string }>(
+    `insert into tokens (org_id, user_id, hint) values ('bench', $1, 'hint') returning token_id as id`,
+    [userId],
+  );
+  await db.query(
+    `insert into token_hashes (token_hash, org_id, token_id) values ($1, 'bench', $2)`,
+    [sha256(token), row.rows[0]?.id],
+  );
+
+  return token;
 }

@@ -12,9 +12,7 @@
 import { parseAddress, splitAddressList } from "../src/addresses/address.ts";
 import { inviteAddresses } from "../src/invitations/service.ts";
 import type { Tessera } from "../src/server.ts";
-import { generateToken } from "../src/tokens/format.ts";
-import { sha256 } from "../src/secrets.ts";
-import { owner, startBenchServer, time } from "./common.ts";
+import { owner, seatedToken, startBenchServer, time } from "./common.ts";
 
 /** Mean milliseconds per request for `count` requests, `concurrency` at a time. */
 async function requests(count: number, concurrency: number, send: () => Promise<Response>) {
@@ -122,28 +120,7 @@ async function members(tessera: Tessera, cookie: string): Promise<void> {
 }
 
 async function tokenCheck(tessera: Tessera, userId: string): Promise<void> {
-  const { db } = tessera.ctx;
-  const token = generateToken();
-  const now = tessera.ctx.clock.now();
-  const sub = await db.query<{ id: string }>(
-    `insert into subscriptions (org_id, plan_id, product, period, price_per_seat, currency, seats,
-                                current_period_start, current_period_end)
-     values ('bench', 'conda-team-monthly', 'conda', 'month', 1500, 'USD', 10, $1, $2)
-     returning subscription_id as id`,
-    [now, new Date(now.getTime() + 30 * 86_400_000)],
-  );
-  await db.query(
-    `insert into seats (org_id, product, user_id, subscription_id) values ('bench', 'conda', $1, $2)`,
-    [userId, sub.rows[0]?.id],
-  );
-  const row = await db.query<{ id: string }>(
-    `insert into tokens (org_id, user_id, hint) values ('bench', $1, 'hint') returning token_id as id`,
-    [userId],
-  );
-  await db.query(
-    `insert into token_hashes (token_hash, org_id, token_id) values ($1, 'bench', $2)`,
-    [sha256(token), row.rows[0]?.id],
-  );
+  const token = await seatedToken(tessera, userId);
 
   const headers = { authorization: `Bearer ${token}` };
   const bare = await requests(2000, 20, () => fetch(tessera.url + "/healthz"));

@@ -2,6 +2,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { LogController, type FastifyServerOptions } from "fastify";
+import { TokenChecks } from "./tokens/checks.ts";
 import { createAuth } from "./accounts/auth.ts";
 import { accountRoutes } from "./accounts/routes.ts";
 import type { Clock } from "./clock.ts";
@@ -93,6 +94,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; ctx: Co
     sealer,
     auth: createAuth({ config, db, sealer, log: app.log }),
     log: app.log,
+    tokenChecks: new TokenChecks(config, db, app.log),
   };
 
   app.setValidatorCompiler(validatorCompiler());

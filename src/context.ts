@@ -4,6 +4,7 @@ import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import type { Sealer } from "./mail/sealing.ts";
+import type { TokenChecks } from "./tokens/checks.ts";
 
 /** What every feature module is handed: settings, the store, the clock, the auth library. */
 export interface Context {
@@ -13,4 +14,6 @@ export interface Context {
   auth: Auth;
   sealer: Sealer;
   log: FastifyBaseLogger;
+  /** The token check's cache, load bound and use counter. */
+  tokenChecks: TokenChecks;
 }

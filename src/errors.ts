@@ -107,6 +107,7 @@ export const ERRORS = {
   "token.invalid": [401, "This token is unknown, reissued or revoked."],
   "token.inactive": [403, "This token's seat, membership or subscription has ended."],
   "token.product_not_covered": [403, "This token does not cover this product."],
+  "token.overloaded": [503, "Too many token checks at once; try again in a moment."],
   "token.no_seat": [409, "You hold no seat in this organization."],
   "token.not_found": [404, "You have no token in this organization yet."],
   "token.exists": [409, "You already have a token; reissue it to get a new one."],

@@ -65,6 +65,8 @@ export async function startTessera(options: StartOptions): Promise<Tessera> {
     handlers: [uploadJob(ctx)],
     leaseSeconds: config.jobLeaseSeconds,
   });
+  const checks = ctx.tokenChecks;
+  await checks.start();
   const background = startBackground(ctx, options.manualBackground ?? false);
   if (!options.manualBackground) {
     mail.start();
@@ -81,6 +83,7 @@ export async function startTessera(options: StartOptions): Promise<Tessera> {
     url: address.replace("[::1]", "localhost"),
     async close() {
       await app.close();
+      await checks.stop();
       await background.stop();
       await jobs.stop();
       await mail.stop();

@@ -169,5 +169,5 @@ describe("a commit cut short by a killed process", () => {
       if (!cursor) break;
     }
     expect(listed).toBe(ROWS);
-  });
+  }, 240_000);
 });

@@ -155,11 +155,15 @@ export async function processDueSubscriptions(
   for (;;) {
     const settled = await ctx.db.transaction(async (tx) => {
       const due = await claimDueSubscription(tx, now);
-      return due ? settleSubscription(tx, ctx, due, now) : null;
+      if (!due) return null;
+
+      await ctx.tokenChecks.announce(tx, { orgId: due.orgId });
+      return settleSubscription(tx, ctx, due, now);
     });
     if (!settled) break;
 
     const { orgId, subscriptionId } = settled.row;
+    ctx.tokenChecks.forget({ orgId });
     if (settled.lapsed) {
       totals.lapsed += 1;
       ctx.log.info({ orgId, subscriptionId }, "subscription.lapsed");

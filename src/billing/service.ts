@@ -77,7 +77,7 @@ export async function createSubscription(
   if (!plan) throw new AppError("plan.not_found", { planId: input.planId });
   assertAmountFits(input.seats, plan.pricePerSeat);
 
-  return ctx.db.transaction(async (tx) => {
+  const bought = await ctx.db.transaction(async (tx) => {
     const now = ctx.clock.now();
     const row = await insertSubscription(tx, {
       orgId: input.orgId,
@@ -115,9 +115,13 @@ export async function createSubscription(
         details: { planId: plan.id, product: plan.product, seats: row.seats, ...money(row) },
       },
     ]);
+    await ctx.tokenChecks.announce(tx, { orgId: row.orgId });
 
     return { subscription: view(row, 0), invoice: bill };
   });
+  ctx.tokenChecks.forget({ orgId: input.orgId });
+
+  return bought;
 }
 
 function money(row: SubscriptionRow) {
@@ -191,7 +195,7 @@ export async function updateSubscription(
 ): Promise<ChangeResult> {
   assertThat(input.seats !== undefined || input.cancel !== undefined, "subscription.no_change");
 
-  return ctx.db.transaction(async (tx) => {
+  const result = await ctx.db.transaction(async (tx) => {
     const now = ctx.clock.now();
     const row = await lockLive(tx, ctx, input, now);
     const seatsInUse = await countSeatsInUse(tx, row.orgId, row.subscriptionId);
@@ -211,9 +215,13 @@ export async function updateSubscription(
       await saveSubscription(tx, changed);
       await recordAudit(tx, [updatedEvent(row, changed, input.actorId, bill)]);
     }
+    await ctx.tokenChecks.announce(tx, { orgId: row.orgId });
 
     return { subscription: view(changed, seatsInUse), invoice: bill };
   });
+  ctx.tokenChecks.forget({ orgId: input.orgId });
+
+  return result;
 }
 
 /**

@@ -93,7 +93,7 @@ describe("listMembers", () => {
     const page = await list(ben, orgId);
 
     const at = now.toISOString();
-    const none = { status: "none", lastUsedAt: null };
+    const none = { status: "none", lastUsedAt: null, usesToday: 0 };
     const plain = { owner: false, accountAdmin: false, billingAdmin: false };
     const row = (p: Person, i: number, extra: object) => ({
       userId: p.userId,
@@ -113,18 +113,18 @@ describe("listMembers", () => {
             { product: "conda", assignedAt: at },
             { product: "pypi", assignedAt: at },
           ],
-          token: { status: "active", lastUsedAt: used.toISOString() },
+          token: { status: "active", lastUsedAt: used.toISOString(), usesToday: 0 },
         }),
         row(ben, 2, {
           roles: { ...plain, billingAdmin: true },
           seats: [{ product: "pypi", assignedAt: at }],
-          token: { status: "inactive", lastUsedAt: null },
+          token: { status: "inactive", lastUsedAt: null, usesToday: 0 },
         }),
         row(cal, 3, {
           seats: [{ product: "cran", assignedAt: at }],
-          token: { status: "active", lastUsedAt: null },
+          token: { status: "active", lastUsedAt: null, usesToday: 0 },
         }),
-        row(dee, 4, { token: { status: "inactive", lastUsedAt: null } }),
+        row(dee, 4, { token: { status: "inactive", lastUsedAt: null, usesToday: 0 } }),
         row(eve, 5, {}),
       ],
       nextCursor: null,

@@ -17,6 +17,8 @@ export interface MemberRow extends Membership {
   seats: Array<{ product: string; assignedAt: string }>;
   tokenStatus: TokenStatus;
   lastUsedAt: Date | null;
+  /** Checks the active token passed on T's day (UTC), as flushed so far. */
+  usesToday: number;
 }
 
 export interface MemberQuery {
@@ -113,7 +115,7 @@ export async function selectMembers(q: Queryable, query: MemberQuery): Promise<M
               when seat.covered then 'active'
               else 'inactive'
             end as "tokenStatus",
-            t.last_used_at as "lastUsedAt"
+            t.last_used_at as "lastUsedAt", coalesce(t.uses, 0) as "usesToday"
        from page m
        cross join lateral (
          select coalesce(jsonb_agg(jsonb_build_object(
@@ -128,9 +130,12 @@ export async function selectMembers(q: Queryable, query: MemberQuery): Promise<M
           where s.org_id = m.org_id and s.user_id = m.user_id
        ) seat
        left join lateral (
-         select token_id, last_used_at
-           from tokens
-          where org_id = m.org_id and user_id = m.user_id and status = 'active'
+         select tk.token_id, tk.last_used_at, d.uses
+           from tokens tk
+           left join token_daily_uses d
+                  on d.org_id = tk.org_id and d.token_id = tk.token_id
+                 and d.day = ($2::timestamptz at time zone 'UTC')::date
+          where tk.org_id = m.org_id and tk.user_id = m.user_id and tk.status = 'active'
           limit 1
        ) t on true
       order by m.joined_at, m.user_id`,

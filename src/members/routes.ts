@@ -26,6 +26,9 @@ const Member = Type.Object({
         "none: no token activated",
     }),
     lastUsedAt: Nullable(Timestamp),
+    usesToday: Type.Integer({
+      description: "Checks the token passed today (UTC); written every few seconds",
+    }),
   }),
   joinedAt: Timestamp,
 });
@@ -66,6 +69,7 @@ function memberOut(member: MemberRow) {
     token: {
       status: member.tokenStatus,
       lastUsedAt: member.lastUsedAt ? member.lastUsedAt.toISOString() : null,
+      usesToday: member.usesToday,
     },
     joinedAt: member.joinedAt.toISOString(),
   };

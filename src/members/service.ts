@@ -187,6 +187,7 @@ export async function removeMember(ctx: Context, caller: Caller, userId: string)
     }
 
     const ended = await endMembership(tx, orgId, userId, ctx.clock.now());
+    await ctx.tokenChecks.announce(tx, { orgId });
     await enqueueMail(tx, ctx.sealer, [
       {
         template: "member-removed",
@@ -206,6 +207,7 @@ export async function removeMember(ctx: Context, caller: Caller, userId: string)
       },
     ]);
   });
+  ctx.tokenChecks.forget({ orgId });
   ctx.log.info({ orgId, userId }, "member.removed");
 }
 
@@ -221,6 +223,7 @@ export async function leaveOrganization(ctx: Context, caller: Caller): Promise<v
     await keepAnOwner(tx, me);
 
     const ended = await endMembership(tx, orgId, userId, ctx.clock.now());
+    await ctx.tokenChecks.announce(tx, { orgId });
     await recordAudit(tx, [
       {
         orgId,
@@ -232,6 +235,7 @@ export async function leaveOrganization(ctx: Context, caller: Caller): Promise<v
       },
     ]);
   });
+  ctx.tokenChecks.forget({ orgId });
   ctx.log.info({ orgId, userId }, "member.left");
 }
 

@@ -242,6 +242,8 @@ export async function deleteOrganization(ctx: Context, caller: Caller): Promise<
     await confirmCaller(tx, caller, "organization.delete");
 
     await deleteOrganizationData(tx, orgId, ctx.clock.now());
+    await ctx.tokenChecks.announce(tx, { orgId });
   });
+  ctx.tokenChecks.forget({ orgId });
   ctx.log.info({ orgId, actorId: caller.user.id }, "organization.deleted");
 }

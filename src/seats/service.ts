@@ -118,6 +118,7 @@ export async function assignSeatsInTransaction(
     assignedAt: now,
   });
   await announce(tx, ctx, { ...input, subscriptionId: capacity.subscriptionId }, seated);
+  await ctx.tokenChecks.announce(tx, { orgId });
   ctx.log.info({ orgId, product, count: seated.length }, "seat.assigned");
 
   // A seat written by something that skipped the lock shows up as a conflict, not a new seat.
@@ -135,7 +136,10 @@ export async function assignSeats(
   ctx: Context,
   input: { orgId: string; product: string; userIds: string[]; actorId: string },
 ): Promise<SeatResult[]> {
-  return ctx.db.transaction((tx) => assignSeatsInTransaction(tx, ctx, input));
+  const results = await ctx.db.transaction((tx) => assignSeatsInTransaction(tx, ctx, input));
+  ctx.tokenChecks.forget({ orgId: input.orgId });
+
+  return results;
 }
 
 /**
@@ -156,6 +160,7 @@ export async function revokeSeat(
     if (!removed) throw new AppError("seat.not_found");
 
     const ended = await endTokensWithoutSeats(tx, orgId, [userId], ctx.clock.now());
+    await ctx.tokenChecks.announce(tx, { orgId });
     await recordAudit(tx, [
       {
         orgId,
@@ -169,6 +174,7 @@ export async function revokeSeat(
 
     return ended.length > 0;
   });
+  ctx.tokenChecks.forget({ orgId });
   ctx.log.info({ orgId, product, tokenEnded }, "seat.revoked");
 }
 

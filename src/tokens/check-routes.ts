@@ -2,6 +2,7 @@ import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { Context } from "../context.ts";
 import { ErrorBody } from "../http/schemas.ts";
+import { AppError } from "../errors.ts";
 import type { App } from "../http/types.ts";
 import { type CheckAnswer, checkToken } from "./service.ts";
 
@@ -45,6 +46,10 @@ const answers = {
   401: { ...ErrorBody, description: "token.missing, token.malformed or token.invalid" },
   403: { ...ErrorBody, description: "token.inactive or token.product_not_covered" },
   500: ErrorBody,
+  503: {
+    ...ErrorBody,
+    description: "token.overloaded: too many checks at once; comes with Retry-After",
+  },
 };
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -70,13 +75,19 @@ function answerHeaders(yes: CheckAnswer): Record<string, string> {
 
 /**
  * The check a package repository asks before every download (nginx `auth_request` or a
- * proxy's equivalent). It answers only 200, 401 and 403 for a well-formed request, which is
- * what `auth_request` passes on, and never lets an answer be cached.
+ * proxy's equivalent). It answers 200, 401 and 403 for a well-formed request, which is what
+ * `auth_request` passes on, and 503 with Retry-After under overload (the proxy must map it),
+ * and never lets an answer be cached downstream.
  */
 export async function tokenCheckRoutes(app: App, ctx: Context): Promise<void> {
   // Errors too: a cached "no" would outlive a seat given back, a cached "yes" a revocation.
   app.addHook("onRequest", async (_request, reply) => {
     reply.header("cache-control", "no-store");
+  });
+  app.addHook("onError", async (_request, reply, error) => {
+    if (error instanceof AppError && error.code === "token.overloaded") {
+      reply.header("retry-after", "1");
+    }
   });
 
   app.get(

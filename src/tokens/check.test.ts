@@ -173,6 +173,8 @@ describe("checkToken: no", () => {
     await expectNo(bearer(token), 403, "token.inactive");
 
     await seat(server, orgId, subscriptionId, member);
+    // The fixture wrote the seat behind the services' backs, so nothing told the cache.
+    server.tessera.ctx.tokenChecks.forget({ orgId });
     expect((await bearer(token)).status).toBe(200);
   });
 
@@ -195,6 +197,7 @@ describe("checkToken: no", () => {
         member.userId,
       ]);
     });
+    server.tessera.ctx.tokenChecks.forget({ orgId });
 
     await expectNo(bearer(token), 403, "token.inactive");
   });

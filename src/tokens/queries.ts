@@ -134,7 +134,8 @@ export interface TokenStanding {
   status: "active" | "reissued" | "revoked" | "ended";
   isMember: boolean;
   products: string[];
-  lastUsedAt: Date | null;
+  /** The earliest end of a cancelled subscription among those products: the answer changes then. */
+  liveUntil: Date | null;
 }
 
 /**
@@ -152,7 +153,7 @@ export async function findTokenStanding(
             bool_or(m.user_id is not null) as "isMember",
             coalesce(array_agg(s.product order by s.product)
                        filter (where sub.subscription_id is not null), '{}') as products,
-            t.last_used_at as "lastUsedAt"
+            min(sub.current_period_end) filter (where sub.status = 'cancelled') as "liveUntil"
        from token_hashes h
        join tokens t on t.org_id = h.org_id and t.token_id = h.token_id
        left join members m on m.org_id = t.org_id and m.user_id = t.user_id
@@ -168,20 +169,13 @@ export async function findTokenStanding(
   return result.rows[0] ?? null;
 }
 
-/**
- * Records that a token was used at `at`, unless that was already recorded less than a minute
- * before: the condition keeps the write rate at one per token per minute, across instances.
- */
-export async function touchToken(
-  q: Queryable,
-  orgId: string,
-  tokenId: string,
-  at: Date,
-): Promise<void> {
-  await q.query(
-    `update tokens set last_used_at = $3
-      where org_id = $1 and token_id = $2
-        and (last_used_at is null or last_used_at < $3::timestamptz - interval '1 minute')`,
-    [orgId, tokenId, at],
+/** How many checks a token passed on `day` (UTC), as flushed so far. */
+export async function usesOn(q: Queryable, orgId: string, tokenId: string, day: Date) {
+  const result = await q.query<{ uses: number }>(
+    `select uses from token_daily_uses
+      where org_id = $1 and token_id = $2 and day = ($3::timestamptz at time zone 'UTC')::date`,
+    [orgId, tokenId, day],
   );
+
+  return result.rows[0]?.uses ?? 0;
 }

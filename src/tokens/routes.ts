@@ -20,6 +20,9 @@ const MyToken = Type.Object({
       hint: Type.String({ description: "The token's last 4 characters" }),
       createdAt: Timestamp,
       lastUsedAt: Nullable(Timestamp),
+      usesToday: Type.Integer({
+        description: "Checks the token passed today (UTC); written every few seconds",
+      }),
     }),
   ),
 });

@@ -6,6 +6,8 @@ import { enqueueMail, MAIL_PRIORITY } from "../mail/outbox.ts";
 import type { Caller } from "../members/access.ts";
 import { findMembership } from "../members/access.ts";
 import { sha256 } from "../secrets.ts";
+import type { Standing } from "./cache.ts";
+import type { TokenChecks } from "./checks.ts";
 import { generateToken, isWellFormed, tokenHint } from "./format.ts";
 import {
   type ActiveToken,
@@ -15,7 +17,8 @@ import {
   liveProducts,
   markReissued,
   organizationName,
-  touchToken,
+  type TokenStanding,
+  usesOn,
 } from "./queries.ts";
 
 /** The caller's own view of their token: never the token itself. */
@@ -25,7 +28,8 @@ export interface MyToken {
   /** The products those seats are for, sorted. */
   products: string[];
   /** Their active token; "inactive" while no live seat covers it. */
-  token: (Omit<ActiveToken, "tokenId"> & { status: "active" | "inactive" }) | null;
+  token:
+    (Omit<ActiveToken, "tokenId"> & { status: "active" | "inactive"; usesToday: number }) | null;
 }
 
 /** A token as shown once, right after it is made, with what to do with it. */
@@ -42,8 +46,6 @@ export interface CheckAnswer {
   organization: string;
   products: string[];
 }
-
-const USE_RECORDING_INTERVAL_MS = 60_000;
 
 /**
  * The channel URL with the token in it: `/t/<token>` goes between the origin and the path of
@@ -70,6 +72,7 @@ export async function getMyToken(ctx: Context, caller: Caller): Promise<MyToken>
     findActiveToken(ctx.db, orgId, userId),
   ]);
   const hasSeat = products.length > 0;
+  const usesToday = token ? await usesOn(ctx.db, orgId, token.tokenId, ctx.clock.now()) : 0;
 
   return {
     hasSeat,
@@ -79,6 +82,7 @@ export async function getMyToken(ctx: Context, caller: Caller): Promise<MyToken>
       hint: token.hint,
       createdAt: token.createdAt,
       lastUsedAt: token.lastUsedAt,
+      usesToday,
     },
   };
 }
@@ -90,12 +94,18 @@ interface Issue {
   template: "token-issued" | "token-reissued";
 }
 
-/** Makes a token, stores its hash, and mails it with the install instructions. */
-async function issue(ctx: Context, tx: Queryable, step: Issue) {
+/**
+ * Makes a token, stores its hash, and mails it with the install instructions. Announces the
+ * change: the organization's answers, and a cached "unknown" for the new hash, must go.
+ */
+async function issue(ctx: Context, checks: TokenChecks, tx: Queryable, step: Issue) {
   const { orgId, userId } = step.caller.membership;
   const token = generateToken();
   const hint = tokenHint(token);
-  const tokenId = await insertToken(tx, { orgId, userId, hint, hash: sha256(token), at: step.at });
+  const hash = sha256(token);
+  const tokenId = await insertToken(tx, { orgId, userId, hint, hash, at: step.at });
+  const change = { orgId, hash };
+  await checks.announce(tx, change);
 
   const channel = channelWithToken(ctx.config.channelUrl, token);
   await enqueueMail(tx, ctx.sealer, [
@@ -120,7 +130,7 @@ async function issue(ctx: Context, tx: Queryable, step: Issue) {
     instructions: instructionsFor(channel),
   };
 
-  return { tokenId, issued };
+  return { tokenId, issued, change };
 }
 
 /** Locks the caller's membership for the transaction; gone since authorization means 404. */
@@ -137,14 +147,15 @@ async function lockMembership(tx: Queryable, caller: Caller): Promise<void> {
 export async function activateToken(ctx: Context, caller: Caller): Promise<IssuedToken> {
   const { orgId, userId } = caller.membership;
   const at = ctx.clock.now();
+  const checks = ctx.tokenChecks;
 
-  const { tokenId, issued } = await ctx.db.transaction(async (tx) => {
+  const { tokenId, issued, change } = await ctx.db.transaction(async (tx) => {
     await lockMembership(tx, caller);
     const products = await liveProducts(tx, orgId, userId, at);
     assertThat(products.length > 0, "token.no_seat");
     assertThat(!(await findActiveToken(tx, orgId, userId, true)), "token.exists");
 
-    const made = await issue(ctx, tx, { caller, products, at, template: "token-issued" });
+    const made = await issue(ctx, checks, tx, { caller, products, at, template: "token-issued" });
     await recordAudit(tx, [
       {
         orgId,
@@ -159,6 +170,7 @@ export async function activateToken(ctx: Context, caller: Caller): Promise<Issue
     return made;
   });
 
+  checks.forget(change);
   ctx.log.info({ orgId, tokenId }, "token.activated");
 
   return issued;
@@ -171,8 +183,9 @@ export async function activateToken(ctx: Context, caller: Caller): Promise<Issue
 export async function reissueToken(ctx: Context, caller: Caller): Promise<IssuedToken> {
   const { orgId, userId } = caller.membership;
   const at = ctx.clock.now();
+  const checks = ctx.tokenChecks;
 
-  const { tokenId, issued } = await ctx.db.transaction(async (tx) => {
+  const { tokenId, issued, change } = await ctx.db.transaction(async (tx) => {
     await lockMembership(tx, caller);
     const old = await findActiveToken(tx, orgId, userId, true);
     assertThat(old, "token.not_found");
@@ -180,7 +193,7 @@ export async function reissueToken(ctx: Context, caller: Caller): Promise<Issued
     assertThat(products.length > 0, "token.no_seat");
 
     await markReissued(tx, orgId, old.tokenId, at);
-    const made = await issue(ctx, tx, { caller, products, at, template: "token-reissued" });
+    const made = await issue(ctx, checks, tx, { caller, products, at, template: "token-reissued" });
     await recordAudit(tx, [
       {
         orgId,
@@ -195,32 +208,61 @@ export async function reissueToken(ctx: Context, caller: Caller): Promise<Issued
     return made;
   });
 
+  checks.forget(change);
   ctx.log.info({ orgId, tokenId }, "token.reissued");
 
   return issued;
 }
 
-/** Records the use without holding up the answer; a lost record only costs a timestamp. */
-function recordUse(
-  ctx: Context,
-  orgId: string,
-  tokenId: string,
-  lastUsedAt: Date | null,
-  at: Date,
-) {
-  if (lastUsedAt && at.getTime() - lastUsedAt.getTime() < USE_RECORDING_INTERVAL_MS) return;
+/** What a database row says about a token, and until when that can stand. */
+function judge(row: TokenStanding | null): { standing: Standing; until: Date | null } {
+  if (!row) return { standing: { kind: "unknown" }, until: null };
 
-  void touchToken(ctx.db, orgId, tokenId, at).catch((error: unknown) => {
-    ctx.log.warn({ err: error, orgId, tokenId }, "token use not recorded");
-  });
+  const { orgId, tokenId, products } = row;
+  if (row.status === "reissued" || row.status === "revoked") {
+    return { standing: { kind: "refused", orgId, code: "token.invalid" }, until: null };
+  }
+
+  const current = row.status === "active" && row.isMember && products.length > 0;
+  const standing: Standing = current
+    ? { kind: "good", orgId, tokenId, products }
+    : { kind: "refused", orgId, code: "token.inactive" };
+
+  return { standing, until: row.liveUntil };
 }
 
 /**
- * The package repository's question: is this token good now, and for which products? One
- * indexed query; a malformed token is refused before the database is asked.
+ * The token's standing from the cache, else from the database (one indexed query) if fewer
+ * lookups than the limit are in flight (token.overloaded otherwise), remembered for next time.
+ */
+async function standingOf(
+  ctx: Context,
+  checks: TokenChecks,
+  hash: Buffer,
+  at: Date,
+): Promise<Standing> {
+  const now = at.getTime();
+  const cached = checks.cache.get(hash, now);
+  if (cached) return cached;
+
+  const epoch = checks.cache.epoch;
+  const looked = await checks.limit.run(() => findTokenStanding(ctx.db, hash, at));
+  if (!looked) throw new AppError("token.overloaded");
+
+  const { standing, until } = judge(looked.value);
+  checks.cache.set(hash, standing, epoch, now, until?.getTime());
+
+  return standing;
+}
+
+/**
+ * The package repository's question: is this token good now, and for which products? Served
+ * from memory when the answer was looked up in the last TOKEN_CACHE_SECONDS; a malformed token
+ * is refused before the cache or the database is asked. A yes is counted, not written.
  * Errors: 401 `token.missing`, `token.malformed`, `token.invalid` (unknown, reissued,
  * revoked); 403 `token.inactive` (membership, seat or subscription over, or ended),
- * `token.product_not_covered` (a `product` was asked for that the token does not cover).
+ * `token.product_not_covered` (a `product` was asked for that the token does not cover);
+ * 503 `token.overloaded` (too many lookups in flight).
  */
 export async function checkToken(
   ctx: Context,
@@ -230,20 +272,18 @@ export async function checkToken(
   assertThat(token, "token.missing");
   assertThat(isWellFormed(token), "token.malformed");
 
+  const checks = ctx.tokenChecks;
   const at = ctx.clock.now();
-  const standing = await findTokenStanding(ctx.db, sha256(token), at);
-  if (!standing || standing.status === "reissued" || standing.status === "revoked") {
-    throw new AppError("token.invalid");
-  }
+  const standing = await standingOf(ctx, checks, sha256(token), at);
+  if (standing.kind === "unknown") throw new AppError("token.invalid");
+  if (standing.kind === "refused") throw new AppError(standing.code);
 
   const { orgId, tokenId, products } = standing;
-  const current = standing.status === "active" && standing.isMember && products.length > 0;
-  assertThat(current, "token.inactive");
   assertThat(product === undefined || products.includes(product), "token.product_not_covered", {
     product,
   });
 
-  recordUse(ctx, orgId, tokenId, standing.lastUsedAt, at);
+  checks.uses.record(orgId, tokenId, at);
 
   return { organization: orgId, products };
 }

@@ -23,6 +23,8 @@ export interface NginxSettings {
   /** Tessera's HOST:PORT. */
   tessera: string;
   channelRoot: string;
+  /** Serve the folder with no token check at all (the benchmark's baseline). */
+  plain?: boolean;
 }
 
 /**
@@ -110,7 +112,11 @@ export async function startNginx(settings: NginxSettings): Promise<Nginx> {
   const channelConf = path.join(folder, "tessera-channel.conf");
   const mainConf = path.join(folder, "nginx.conf");
   const listen = `127.0.0.1:${port}`;
-  await writeFile(channelConf, await channelConfig({ ...settings, listen, accessLog }));
+  const plain = `server { listen ${listen}; root ${settings.channelRoot}; access_log ${accessLog}; }`;
+  await writeFile(
+    channelConf,
+    settings.plain ? plain : await channelConfig({ ...settings, listen, accessLog }),
+  );
   await writeFile(mainConf, mainConfig(folder, channelConf));
 
   const child = spawn(NGINX, ["-p", folder, "-c", mainConf, "-e", errorLog], { stdio: "ignore" });

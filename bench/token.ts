@@ -1,0 +1,154 @@
+/**
+ * checkToken under load: autocannon over loopback, 100 connections for 10 seconds after a
+ * warm-up, for a cached good token, an uncached good token (a second instance with the cache
+ * off) and a garbage token, each beside a bare Fastify route answering 200 in the same run.
+ * Then through nginx with the shipped configuration, beside nginx serving the same file with
+ * no check at all.
+ *
+ *   npm run bench:token        (DATABASE_URL=postgres://... for the PostgreSQL server)
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import Fastify from "fastify";
+import { startNginx } from "../test/deploy/nginx.ts";
+import { freePort, owner, seatedToken, startBenchServer } from "./common.ts";
+
+const CONNECTIONS = 100;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const NGINX = "/usr/sbin/nginx";
+
+interface Load {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+/** Runs autocannon in its own process, so the load does not share the server's event loop. */
+function autocannon(url: string, headers: Record<string, string>, seconds: number): Promise<Load> {
+  const cli = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
+  const args = [cli, "-j", "-c", String(CONNECTIONS), "-d", String(seconds)];
+  for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}: ${value}`);
+  args.push(url);
+
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "ignore"] });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.on("error", reject);
+    child.on("exit", () => {
+      const result = JSON.parse(out) as {
+        requests: { average: number };
+        latency: { p50: number; p99: number };
+        non2xx: number;
+      };
+      resolve({
+        perSecond: result.requests.average,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        non2xx: result.non2xx,
+      });
+    });
+  });
+}
+
+async function measure(url: string, headers: Record<string, string> = {}): Promise<Load> {
+  await autocannon(url, headers, 2);
+  return autocannon(url, headers, SECONDS);
+}
+
+function report(name: string, load: Load, baseline: Load): void {
+  const ratio = (load.perSecond / baseline.perSecond).toFixed(2);
+  console.log(
+    `${name.padEnd(34)} ${load.perSecond.toFixed(0).padStart(7)} req/s  ratio ${ratio}  ` +
+      `p50 ${load.p50} ms  p99 ${load.p99} ms` +
+      (load.non2xx ? `  (${load.non2xx} answers not 2xx)` : ""),
+  );
+}
+
+async function bareRoute() {
+  const app = Fastify({ logger: false });
+  app.get("/", async () => "ok");
+  const port = await freePort();
+  await app.listen({ port, host: "127.0.0.1" });
+
+  return { url: `http://127.0.0.1:${port}/`, stop: () => app.close() };
+}
+
+/** A channel folder with one repodata.json, as nginx would serve it. */
+async function channel(): Promise<{ root: string; remove: () => Promise<void> }> {
+  const root = await mkdtemp(path.join(tmpdir(), "tessera-bench-channel-"));
+  await mkdir(path.join(root, "conda", "noarch"), { recursive: true });
+  await writeFile(
+    path.join(root, "conda", "noarch", "repodata.json"),
+    JSON.stringify({ info: { subdir: "noarch" }, packages: {}, "packages.conda": {} }),
+  );
+
+  return { root, remove: () => rm(root, { recursive: true, force: true }) };
+}
+
+async function throughNginx(tesseraUrl: string, token: string): Promise<void> {
+  if (!existsSync(NGINX)) {
+    console.log(`nginx: not installed at ${NGINX}, skipped`);
+    return;
+  }
+
+  const folder = await channel();
+  const tessera = new URL(tesseraUrl).host;
+  const checked = await startNginx({ tessera, channelRoot: folder.root });
+  const plain = await startNginx({ tessera, channelRoot: folder.root, plain: true });
+  try {
+    const file = "/conda/noarch/repodata.json";
+    const baseline = await measure(plain.url + file);
+    const viaToken = await measure(`${checked.url}/t/${token}${file}`);
+    report("nginx, no check (baseline)", baseline, baseline);
+    report("nginx + check, token URL", viaToken, baseline);
+  } finally {
+    await checked.stop();
+    await plain.stop();
+    await folder.remove();
+  }
+}
+
+async function main(): Promise<void> {
+  const bench = await startBenchServer();
+  const { tessera } = bench;
+  const uncached = await bench.another({ TOKEN_CACHE_SECONDS: "0" });
+  const bare = await bareRoute();
+
+  try {
+    const who = await owner(tessera);
+    const token = await seatedToken(tessera, who.userId);
+    const good = { authorization: `Bearer ${token}` };
+    const garbage = { authorization: "Bearer tsr_this-is-not-a-real-token" };
+
+    const baseline = await measure(bare.url);
+    report("bare Fastify route (baseline)", baseline, baseline);
+    report(
+      "checkToken, cached good token",
+      await measure(`${tessera.url}/auth/check`, good),
+      baseline,
+    );
+    report(
+      "checkToken, uncached good token",
+      await measure(`${uncached.url}/auth/check`, good),
+      baseline,
+    );
+    report(
+      "checkToken, garbage token",
+      await measure(`${tessera.url}/auth/check`, garbage),
+      baseline,
+    );
+    await throughNginx(tessera.url, token);
+  } finally {
+    await bare.stop();
+    await uncached.stop();
+    await bench.stop();
+  }
+}
+
+await main();

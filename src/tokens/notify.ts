@@ -1,0 +1,117 @@
+import { randomBytes } from "node:crypto";
+import type { FastifyBaseLogger } from "fastify";
+import pg from "pg";
+import type { Queryable } from "../db/database.ts";
+import type { AnswerCache, TokenChange } from "./cache.ts";
+
+/** The PostgreSQL channel every instance listens on for changes to token answers. */
+export const CHANGE_CHANNEL = "tessera_token_cache";
+
+const RETRY_FIRST_MS = 200;
+const RETRY_MAX_MS = 5_000;
+
+/** The NOTIFY payload: `<orgId or empty> <hash in hex or empty>`. */
+function encode(change: TokenChange): string {
+  return `${change.orgId ?? ""} ${change.hash?.toString("hex") ?? ""}`;
+}
+
+function decode(payload: string): TokenChange {
+  const [orgId = "", hash = ""] = payload.split(" ");
+
+  return {
+    ...(orgId ? { orgId } : {}),
+    ...(/^[0-9a-f]{64}$/.test(hash) ? { hash: Buffer.from(hash, "hex") } : {}),
+  };
+}
+
+/**
+ * Inside a transaction: tells every instance listening that `change` happened. PostgreSQL
+ * delivers the notification when the transaction commits, and never if it rolls back.
+ */
+export async function notifyTokenChange(tx: Queryable, change: TokenChange): Promise<void> {
+  await tx.query("select pg_notify($1, $2)", [CHANGE_CHANNEL, encode(change)]);
+}
+
+/**
+ * One connection of its own (not from the pool) that LISTENs for token changes and drops the
+ * answers they name. While it is down the cache is suspended, so the check answers from the
+ * database; once it is back and listening again the cache starts empty.
+ */
+export class ChangeListener {
+  /** The connection's application_name in pg_stat_activity: unique per instance. */
+  readonly applicationName = `tessera-token-cache-${randomBytes(4).toString("hex")}`;
+  private client: pg.Client | undefined;
+  private retryMs = RETRY_FIRST_MS;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private listeningNow = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly cache: AnswerCache,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** True while the connection is up and listening. */
+  get listening(): boolean {
+    return this.listeningNow;
+  }
+
+  /** Connects and listens; a failure leaves the cache suspended and retries with backoff. */
+  async start(): Promise<void> {
+    this.cache.suspend();
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.listeningNow = false;
+    this.cache.suspend();
+    await this.client?.end().catch(() => {});
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({
+      connectionString: this.url,
+      application_name: this.applicationName,
+      keepAlive: true,
+    });
+    this.client = client;
+    client.on("notification", (message) => {
+      if (message.channel === CHANGE_CHANNEL) this.cache.forget(decode(message.payload ?? ""));
+    });
+    client.on("error", (error) => this.lost(client, error));
+    client.on("end", () => this.lost(client));
+
+    try {
+      await client.connect();
+      await client.query(`listen ${CHANGE_CHANNEL}`);
+    } catch (error) {
+      this.lost(client, error);
+      return;
+    }
+    if (this.client !== client || this.stopped) return;
+
+    this.retryMs = RETRY_FIRST_MS;
+    this.listeningNow = true;
+    this.cache.resume();
+    this.log.info({ channel: CHANGE_CHANNEL }, "token cache listening");
+  }
+
+  /** The connection failed or ended: no more caching until a new one listens. */
+  private lost(client: pg.Client, error?: unknown): void {
+    if (this.client !== client) return;
+
+    this.client = undefined;
+    this.listeningNow = false;
+    this.cache.suspend();
+    client.end().catch(() => {});
+    if (this.stopped) return;
+
+    this.log.warn({ err: error, retryMs: this.retryMs }, "token cache off: change feed lost");
+    this.retryTimer = setTimeout(() => void this.connect(), this.retryMs);
+    this.retryTimer.unref();
+    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+  }
+}
