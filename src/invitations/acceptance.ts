@@ -117,6 +117,8 @@ export async function acceptInvitation(ctx: Context, user: SignedInUser, secret:
     return { row, membership, seat, name: details?.name ?? row.orgId };
   });
   const { row, membership, seat } = accepted;
+  // A seat given on acceptance announced itself to other instances; this one drops its own.
+  if (seat) ctx.tokenChecks.forget({ orgId: row.orgId });
   ctx.log.info({ orgId: row.orgId, userId: user.id }, "invitation.accepted");
 
   return {

@@ -38,7 +38,7 @@ export class TokenChecks {
    * Call `forget` with the same change once the transaction has committed.
    */
   async announce(tx: Queryable, change: TokenChange): Promise<void> {
-    if (this.listener) await notifyTokenChange(tx, change);
+    if (this.listener) await notifyTokenChange(tx, this.listener.applicationName, change);
   }
 
   /** After the commit: this instance drops the answers `change` can flip, at once. */

@@ -10,26 +10,31 @@ export const CHANGE_CHANNEL = "tessera_token_cache";
 const RETRY_FIRST_MS = 200;
 const RETRY_MAX_MS = 5_000;
 
-/** The NOTIFY payload: `<orgId or empty> <hash in hex or empty>`. */
-function encode(change: TokenChange): string {
-  return `${change.orgId ?? ""} ${change.hash?.toString("hex") ?? ""}`;
+/** The NOTIFY payload: `<sender> <orgId or empty> <hash in hex or empty>`. */
+function encode(sender: string, change: TokenChange): string {
+  return `${sender} ${change.orgId ?? ""} ${change.hash?.toString("hex") ?? ""}`;
 }
 
-function decode(payload: string): TokenChange {
-  const [orgId = "", hash = ""] = payload.split(" ");
-
-  return {
+function decode(payload: string): { sender: string; change: TokenChange } {
+  const [sender = "", orgId = "", hash = ""] = payload.split(" ");
+  const change = {
     ...(orgId ? { orgId } : {}),
     ...(/^[0-9a-f]{64}$/.test(hash) ? { hash: Buffer.from(hash, "hex") } : {}),
   };
+
+  return { sender, change };
 }
 
 /**
  * Inside a transaction: tells every instance listening that `change` happened. PostgreSQL
  * delivers the notification when the transaction commits, and never if it rolls back.
  */
-export async function notifyTokenChange(tx: Queryable, change: TokenChange): Promise<void> {
-  await tx.query("select pg_notify($1, $2)", [CHANGE_CHANNEL, encode(change)]);
+export async function notifyTokenChange(
+  tx: Queryable,
+  sender: string,
+  change: TokenChange,
+): Promise<void> {
+  await tx.query("select pg_notify($1, $2)", [CHANGE_CHANNEL, encode(sender, change)]);
 }
 
 /**
@@ -79,7 +84,12 @@ export class ChangeListener {
     });
     this.client = client;
     client.on("notification", (message) => {
-      if (message.channel === CHANGE_CHANNEL) this.cache.forget(decode(message.payload ?? ""));
+      if (message.channel !== CHANGE_CHANNEL) return;
+
+      // This instance dropped its own changes when they committed; its echo would only
+      // make lookups under way throw their answers away.
+      const { sender, change } = decode(message.payload ?? "");
+      if (sender !== this.applicationName) this.cache.forget(change);
     });
     client.on("error", (error) => this.lost(client, error));
     client.on("end", () => this.lost(client));
