@@ -61,7 +61,7 @@ export const ERRORS = {
   "invitation.upload.empty_file": [422, "The file is empty."],
   "invitation.upload.not_a_file": [
     415,
-    "Send the file itself as the request body, with a type such as text/csv.",
+    "Send the file itself as the request body (curl --data-binary @file.csv), not as JSON or a form.",
   ],
   "invitation.upload.rate_limited": [
     429,

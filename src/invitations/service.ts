@@ -116,6 +116,8 @@ function readableDate(date: Date): string {
 
 interface InvitationMail {
   to: string;
+  /** Mail of a CSV upload waits behind invitations sent by list. */
+  bulk?: boolean;
   email: string;
   name: string | undefined;
   inviter: string;
@@ -137,7 +139,7 @@ export function invitationMail(ctx: Context, mail: InvitationMail): OutgoingMail
       expires: readableDate(mail.expiresAt),
     },
     secrets: { link: `${ctx.config.publicUrl}/invite/${mail.secret}` },
-    priority: MAIL_PRIORITY.invitation,
+    priority: mail.bulk ? MAIL_PRIORITY.upload : MAIL_PRIORITY.invitation,
   };
 }
 
@@ -304,11 +306,15 @@ export interface CreateInvitationsInput {
 }
 
 /** Refuses a product no plan sells, so an invitation never promises a seat that cannot exist. */
-export function assertKnownProduct(ctx: Context, product: string | null): void {
+export function assertKnownProduct(
+  ctx: Context,
+  product: string | null,
+  path = "/body/seatProduct",
+): void {
   if (product === null || ctx.config.plans.some((plan) => plan.product === product)) return;
 
   throw new AppError("request.invalid", {
-    fields: [{ path: "/body/seatProduct", message: "no plan sells this product" }],
+    fields: [{ path, message: "no plan sells this product" }],
   });
 }
 

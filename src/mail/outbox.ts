@@ -2,8 +2,11 @@ import type { Queryable } from "../db/database.ts";
 import type { Sealer } from "./sealing.ts";
 import type { TemplateName } from "./templates/index.ts";
 
-/** Account mail goes before everything else; bulk invitation mail goes last. */
-export const MAIL_PRIORITY = { account: 10, member: 50, invitation: 90 } as const;
+/**
+ * Account mail goes before everything else; invitations sent by list go before those of a CSV
+ * upload, so one organization's upload of thousands never holds up another's few.
+ */
+export const MAIL_PRIORITY = { account: 10, member: 50, invitation: 90, upload: 95 } as const;
 
 export interface OutgoingMail {
   template: TemplateName;

@@ -160,6 +160,15 @@ describe("bulk upload", () => {
     await page.goto(`/orgs/${orgId}/audit`);
     await expectPage(page, "Audit log");
     await page.getByRole("cell", { name: "Uploaded invitations" }).first().waitFor();
+
+    // Closed and opened again, the dialog lists the upload and opens it where it ended.
+    await page.goto(`/orgs/${orgId}/members`);
+    await expectPage(page, "Members");
+    const again = await openBulkUpload(page);
+    await again.getByRole("heading", { name: "Earlier uploads" }).waitFor();
+    await shoot(page, again, "bulk-upload-earlier");
+    await again.getByRole("button", { name: "Open csv-outlook-contacts-export.csv" }).click();
+    await again.getByRole("heading", { name: "Invitations sent" }).waitFor();
     expect(pageErrors).toEqual([]);
   });
 
@@ -336,11 +345,13 @@ describe("bulk upload", () => {
       .trimEnd()
       .split("\r\n");
     expect(report).toHaveLength(3001);
-    expect(report[0]).toBe("line,input,email,name,role,outcome,reason,duplicate_of");
+    expect(report[0]).toBe(
+      "\ufeffline,input,email,name,role,seat_product,outcome,reason,duplicate_of",
+    );
     expect(report.slice(1).map((row) => Number(row.split(",")[0]))).toEqual(
       Array.from({ length: 3000 }, (_, i) => i + 2),
     );
-    expect(report[1500]).toBe("1501,not an address,,Nobody,,invalid,invalid_email,");
+    expect(report[1500]).toBe("1501,not an address,,Nobody,,,invalid,invalid_email,");
     expect(report[3000]).toMatch(/^3001,user0001@example\.com,.*,duplicate,,2$/);
 
     await dialog.getByRole("button", { name: "Send 2,998 invitations" }).click();

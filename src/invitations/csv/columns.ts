@@ -154,33 +154,44 @@ function looksLikeAddress(cell: string): boolean {
   return cell.includes("@") && parseAddress(cell).ok;
 }
 
-/** A first record with no cell that reads as an address is a header row. */
+/**
+ * A first record is a header row when none of its cells even tries to be an address: no
+ * header name has an `@`, while a first row of data whose address is mistyped still does.
+ */
 export function looksLikeHeader(cells: string[]): boolean {
-  return !cells.some(looksLikeAddress);
+  return !cells.some((cell) => cell.includes("@"));
 }
 
-/** How many of a column's sampled cells are filled, and how many of those read as addresses. */
+/**
+ * How many of a column's sampled cells are filled, how many of those read as addresses, and
+ * how many at least try to (hold an `@`, like a mistyped address).
+ */
 interface Evidence {
   filled: number;
   addresses: number;
+  attempts: number;
 }
 
 function evidence(sample: string[][], index: number): Evidence {
-  const found = { filled: 0, addresses: 0 };
+  const found = { filled: 0, addresses: 0, attempts: 0 };
   for (const record of sample) {
     const cell = record[index] ?? "";
     if (cell === "") continue;
 
     found.filled++;
+    if (cell.includes("@")) found.attempts++;
     if (looksLikeAddress(cell)) found.addresses++;
   }
 
   return found;
 }
 
-/** A column named for addresses holding none ("Work", "Home", "yes") is not one. */
+/**
+ * A column named for addresses holding nothing like one ("Work", "Home", "yes") is not one.
+ * Mistyped addresses still make it the address column: each such row is reported invalid.
+ */
 function holdsOther(found: Evidence): boolean {
-  return found.filled > 0 && found.addresses === 0;
+  return found.filled > 0 && found.attempts === 0;
 }
 
 /** A column not named for addresses counts only if most of what it holds reads as them. */
@@ -223,7 +234,7 @@ function addressFamilies(header: string[], evidences: Evidence[]): Family[] {
 
 /** Higher is better: a primary name over a secondary one, seen addresses over empty cells. */
 function standing(family: Family): number {
-  const seen = family.members.some((member) => member.evidence.addresses > 0);
+  const seen = family.members.some((member) => member.evidence.attempts > 0);
 
   return (seen ? 2 : 0) + (family.rank === 1 ? 1 : 0);
 }

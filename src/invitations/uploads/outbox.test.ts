@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { organization, person } from "../../../test/helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../../../test/helpers/server.ts";
 import { commitUpload, invitationMailCount, uploadFile } from "../../../test/helpers/uploads.ts";
+import { claimJobs, failJob } from "../../jobs/queue.ts";
+import { MAIL_JOB, type MailPayload } from "../../mail/outbox.ts";
 
 /**
  * A large upload feeds the outbox no faster than mail leaves it: at 10 mails a second the
@@ -48,6 +50,8 @@ describe("mail from a large upload", () => {
   it("goes into the outbox at the rate it leaves, until every invitation has its mail", async () => {
     const owner = await person(server, "owner");
     const orgId = await organization(server, owner);
+    const other = await person(server, "other");
+    const otherOrg = await organization(server, other);
     const uploadId = (await uploadFile(owner.client, orgId, file())).body.upload.uploadId;
     await server.runJobs();
     await commitUpload(owner.client, orgId, uploadId);
@@ -61,6 +65,14 @@ describe("mail from a large upload", () => {
       progress: { phase: "mailing", done: 500, total: ROWS },
     });
     expect(await invitationMailCount(server, orgId)).toBe(500);
+
+    // Another organization's invitation by list goes out before the upload's waiting mail.
+    await other.client.post(`/api/v1/organizations/${otherOrg}/invitations`, {
+      emails: "first-in-line@example.com",
+    });
+    const [next] = await claimJobs<MailPayload>(server.tessera.ctx.db, [MAIL_JOB], 1);
+    expect(next?.payload.to).toBe("first-in-line@example.com");
+    if (next) await failJob(server.tessera.ctx.db, next, "put back by the test");
 
     for (let round = 0; round < 5 && (await state()).finishedAt === null; round++) {
       await mailLeaves();

@@ -225,6 +225,7 @@ export async function mailChunk(ctx: Context, upload: UploadRow, chunk: Chunk) {
       ctx.sealer,
       invitations.map((row, i) =>
         invitationMail(ctx, {
+          bulk: true,
           to: row.key,
           email: row.email,
           name: row.name ?? undefined,

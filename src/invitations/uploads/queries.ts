@@ -116,6 +116,19 @@ export async function findUpload(q: Queryable, key: UploadKey): Promise<UploadRo
   return result.rows[0] ?? null;
 }
 
+/** The organization's latest uploads, newest first (not those still arriving). */
+export async function listUploads(q: Queryable, orgId: string, limit: number) {
+  const result = await q.query<UploadRow>(
+    `select ${COLUMNS} from invitation_uploads
+      where org_id = $1 and status <> 'receiving'
+      order by created_at desc, upload_id desc
+      limit $2`,
+    [orgId, limit],
+  );
+
+  return result.rows;
+}
+
 /** The upload, locked for the rest of the transaction. */
 export async function lockUpload(tx: Queryable, key: UploadKey): Promise<UploadRow | null> {
   const result = await tx.query<UploadRow>(

@@ -5,7 +5,20 @@ import type { StagedRow } from "./rows.ts";
 
 const PAGE_ROWS = 5000;
 
-const HEADER = ["line", "input", "email", "name", "role", "outcome", "reason", "duplicate_of"];
+const HEADER = [
+  "line",
+  "input",
+  "email",
+  "name",
+  "role",
+  "seat_product",
+  "outcome",
+  "reason",
+  "duplicate_of",
+];
+
+// Excel reads a CSV file without a byte order mark as the machine's legacy code page.
+const BOM = "\ufeff";
 
 // A spreadsheet runs a cell that starts like a formula; a leading apostrophe makes it text.
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -26,6 +39,7 @@ function reportLine(row: StagedRow): string {
     row.email,
     row.name,
     row.role,
+    row.seatProduct,
     row.outcome,
     row.reason,
     row.duplicateOf,
@@ -34,9 +48,9 @@ function reportLine(row: StagedRow): string {
   return cells.map(reportCell).join(",") + "\r\n";
 }
 
-/** The row report as CSV text, a page of rows at a time, so memory stays flat. */
+/** The row report as CSV text (UTF-8 with a byte order mark), a page at a time. */
 export async function* uploadReport(q: Queryable, key: UploadKey): AsyncGenerator<string> {
-  yield HEADER.join(",") + "\r\n";
+  yield BOM + HEADER.join(",") + "\r\n";
 
   for (let after = 0; ;) {
     const rows = await listRows(q, key, { afterLine: after, limit: PAGE_ROWS });

@@ -6,7 +6,7 @@ import { errors, Nullable, OrgIdParam, Timestamp } from "../../http/schemas.ts";
 import type { App } from "../../http/types.ts";
 import { RAW_BODY } from "../../http/validation.ts";
 import { authorize, mayGrant } from "../../members/access.ts";
-import { findUpload, listRows, type UploadRow } from "./queries.ts";
+import { findUpload, listRows, listUploads, type UploadRow } from "./queries.ts";
 import { uploadReport } from "./report.ts";
 import { commitUpload, startUpload } from "./service.ts";
 
@@ -177,8 +177,10 @@ async function uploadOf(ctx: Context, orgId: string, uploadId: string): Promise<
 
 /** Bulk invitations from a CSV file: upload (a dry run), look at it, then commit. */
 export async function uploadRoutes(app: App, ctx: Context): Promise<void> {
-  // The route reads the body itself, as a stream, after authorization.
+  // The route reads the body itself, as a stream, after authorization. Any type but JSON is
+  // taken as the file (curl --data-binary labels it a form); a multipart form is refused.
   app.addContentTypeParser(CSV_TYPES, (_request, payload, done) => done(null, payload));
+  app.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
 
   app.post(
     "/organizations/:orgId/invitation-uploads",
@@ -213,7 +215,8 @@ export async function uploadRoutes(app: App, ctx: Context): Promise<void> {
       const { orgId } = request.params;
       const caller = await authorize(ctx, request, orgId, "invitation.manage");
       const body = request.body as Readable | undefined;
-      assertThat(body instanceof Readable, "invitation.upload.not_a_file");
+      const form = (request.headers["content-type"] ?? "").startsWith("multipart/");
+      assertThat(body instanceof Readable && !form, "invitation.upload.not_a_file");
       const role = request.query.role ?? "member";
       const granted = role !== "billing_admin" || mayGrant(caller.membership, "isBillingAdmin");
       assertThat(granted, "member.self_promotion", { role });
@@ -229,6 +232,31 @@ export async function uploadRoutes(app: App, ctx: Context): Promise<void> {
       });
 
       return reply.code(201).send({ upload: view(upload) });
+    },
+  );
+
+  app.get(
+    "/organizations/:orgId/invitation-uploads",
+    {
+      schema: {
+        operationId: "listInvitationUploads",
+        tags: ["invitations"],
+        summary: "The organization's latest uploads, newest first",
+        description:
+          "To come back to a dry run, a running commit or a report. Needs invitation.manage.",
+        params: OrgIdParam,
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+        }),
+        response: { 200: Type.Object({ uploads: Type.Array(Upload) }), ...errors(401, 404) },
+      },
+    },
+    async (request) => {
+      const { orgId } = request.params;
+      await authorize(ctx, request, orgId, "invitation.manage");
+      const uploads = await listUploads(ctx.db, orgId, request.query.limit ?? 10);
+
+      return { uploads: uploads.map(view) };
     },
   );
 

@@ -157,7 +157,7 @@ function isInline(ctx: Context, layout: CsvInspection | null): boolean {
  * request. Errors: the file's (`invitation.upload.*`), `invitation.upload.rate_limited`.
  */
 export async function startUpload(ctx: Context, input: StartUploadInput): Promise<UploadRow> {
-  assertKnownProduct(ctx, input.seatProduct);
+  assertKnownProduct(ctx, input.seatProduct, "/querystring/seatProduct");
   const key = await createUploadRow(ctx, input);
   const layout = await receive(ctx, key, input);
 
@@ -346,7 +346,7 @@ async function mailRows(ctx: Context, upload: UploadRow, renew: () => Promise<vo
 async function outboxIsFull(ctx: Context, key: UploadKey): Promise<boolean> {
   const rate = ctx.config.mailRatePerSecond;
   const room = Math.max(500, rate * 30);
-  const waiting = await queuedMails(ctx.db, MAIL_PRIORITY.invitation);
+  const waiting = await queuedMails(ctx.db, MAIL_PRIORITY.upload);
   if (waiting < room) return false;
 
   await enqueueJob(ctx.db, {

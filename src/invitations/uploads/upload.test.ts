@@ -14,6 +14,7 @@ import {
   uploadFile,
   uploadRows,
 } from "../../../test/helpers/uploads.ts";
+import { uploadReport } from "./report.ts";
 import { advanceUpload } from "./service.ts";
 
 const ROW_LIMIT = 3000;
@@ -201,6 +202,20 @@ describe("committing", () => {
     await discardInvitationMails(server, orgId);
   });
 
+  it("lists the organization's uploads, newest first, to come back to", async () => {
+    const { owner, orgId } = await scene();
+    const first = await uploadFile(owner.client, orgId, "a@example.com\n", { filename: "a.csv" });
+    server.clock.advance(1000);
+    const second = await uploadFile(owner.client, orgId, "b@example.com\n", { filename: "b.csv" });
+
+    const listed = await owner.client.get(`/api/v1/organizations/${orgId}/invitation-uploads`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.uploads.map((u: any) => [u.uploadId, u.filename, u.status])).toEqual([
+      [second.body.upload.uploadId, "b.csv", "ready"],
+      [first.body.upload.uploadId, "a.csv", "ready"],
+    ]);
+  });
+
   it("is idempotent: committing again sends nothing more", async () => {
     const { owner, orgId } = await scene();
     const started = await uploadFile(
@@ -288,7 +303,14 @@ describe("the row report", () => {
     const dangerous = cells.filter((cell) => /^"?[=+\-@\t\r]/.test(cell));
     expect(dangerous).toEqual([]);
     expect(text).toContain("'@SUM(A1)");
-    expect(text.split("\r\n")[0]).toBe("line,input,email,name,role,outcome,reason,duplicate_of");
+    expect(text.split("\r\n")[0]).toBe(
+      "line,input,email,name,role,seat_product,outcome,reason,duplicate_of",
+    );
+
+    // Starts with a byte order mark, so that Excel reads it as UTF-8 (fetch's text() drops it).
+    const key = { orgId, uploadId: started.body.upload.uploadId as string };
+    const first = await uploadReport(server.tessera.ctx.db, key).next();
+    expect(first.value?.startsWith("\ufeffline,")).toBe(true);
   });
 });
 
@@ -325,11 +347,52 @@ describe("files it cannot take", () => {
     expect(rows.map((r) => r.key)).toEqual(["ada@work.example"]);
   });
 
+  it("keeps an email column whose sampled addresses are all mistyped, row by row", async () => {
+    const { owner, orgId } = await scene();
+    const started = await uploadFile(
+      owner.client,
+      orgId,
+      "email,name\nrené@x.test,René\nbad@@x.test,Bad\n",
+    );
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+
+    const rows = await uploadRows(owner.client, orgId, started.body.upload.uploadId);
+    expect(rows.map((r) => [r.line, r.outcome, r.reason])).toEqual([
+      [2, "invalid", "unsupported_local_part"],
+      [3, "invalid", "invalid_email"],
+    ]);
+  });
+
+  it("counts a mistyped address on the first line of a file without a header", async () => {
+    const { owner, orgId } = await scene();
+    const started = await uploadFile(owner.client, orgId, "ada@@x.test\nv1@x.test\nv2@x.test\n");
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    expect(started.body.upload.file.header).toBe(false);
+
+    const rows = await uploadRows(owner.client, orgId, started.body.upload.uploadId);
+    expect(rows.map((r) => [r.line, r.outcome])).toEqual([
+      [1, "invalid"],
+      [2, "invited"],
+      [3, "invited"],
+    ]);
+  });
+
   it("wants the file as the body, not JSON", async () => {
     const { owner, orgId } = await scene();
     const answer = await owner.client.post(`/api/v1/organizations/${orgId}/invitation-uploads`, {
       emails: "a@example.com",
     });
     expect([answer.status, answer.body.error.code]).toEqual([415, "invitation.upload.not_a_file"]);
+
+    const form = await uploadFile(owner.client, orgId, "--x\r\n\r\na@example.com\r\n--x--", {
+      contentType: "multipart/form-data; boundary=x",
+    });
+    expect([form.status, form.body.error.code]).toEqual([415, "invitation.upload.not_a_file"]);
+
+    // What curl --data-binary sends without a -H: taken as the file.
+    const curlish = await uploadFile(owner.client, orgId, "email\nada@example.com\n", {
+      contentType: "application/x-www-form-urlencoded",
+    });
+    expect(curlish.status).toBe(201);
   });
 });

@@ -11,6 +11,7 @@ import { ColumnChoice } from "./ColumnChoice.tsx";
 import { commitUpload, startUpload, useFollowUpload } from "./uploadApi.ts";
 import { DryRun, UploadDone, UploadFailed, UploadWorking } from "./UploadSteps.tsx";
 import { describeUploadError } from "./uploadWords.ts";
+import { RecentUploads } from "./RecentUploads.tsx";
 
 interface Props {
   open: boolean;
@@ -88,7 +89,14 @@ function useBulkUpload(orgId: string, open: boolean) {
     setChoices(next);
   }
 
-  return { ...action, choices, choose, mapping, upload, pollFailure, send, confirm, startOver };
+  function reopen(earlier: InvitationUpload) {
+    reset();
+    setUpload(earlier);
+  }
+
+  const state = { choices, mapping, upload, pollFailure };
+
+  return { ...action, ...state, choose, send, confirm, startOver, reopen };
 }
 
 /**
@@ -128,16 +136,19 @@ export function BulkUploadDialog({ open, products, onClose }: Props) {
     );
   } else {
     step = (
-      <ChooseFileForm
-        choices={flow.choices}
-        onChange={flow.choose}
-        products={products}
-        busy={busy}
-        onUpload={() => flow.send(null)}
-        onCancel={onClose}
-      >
-        {failure}
-      </ChooseFileForm>
+      <>
+        <ChooseFileForm
+          choices={flow.choices}
+          onChange={flow.choose}
+          products={products}
+          busy={busy}
+          onUpload={() => flow.send(null)}
+          onCancel={onClose}
+        >
+          {failure}
+        </ChooseFileForm>
+        {open && <RecentUploads orgId={orgId} onOpen={flow.reopen} />}
+      </>
     );
   }
 

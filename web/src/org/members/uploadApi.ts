@@ -126,3 +126,13 @@ export function useFollowUpload(
 
   return moving ? failure : null;
 }
+
+/** listInvitationUploads: the latest uploads, to come back to one. */
+export async function fetchRecentUploads(orgId: string): Promise<InvitationUpload[]> {
+  const { uploads } = await api<{ uploads: InvitationUpload[] }>(
+    "GET",
+    `${uploadsPath(orgId)}?limit=5`,
+  );
+
+  return uploads;
+}
