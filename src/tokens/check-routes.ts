@@ -81,8 +81,9 @@ function answerHeaders(yes: CheckAnswer): Record<string, string> {
  */
 export async function tokenCheckRoutes(app: App, ctx: Context): Promise<void> {
   // Errors too: a cached "no" would outlive a seat given back, a cached "yes" a revocation.
-  app.addHook("onRequest", async (_request, reply) => {
+  app.addHook("onRequest", (_request, reply, done) => {
     reply.header("cache-control", "no-store");
+    done();
   });
   app.addHook("onError", async (_request, reply, error) => {
     if (error instanceof AppError && error.code === "token.overloaded") {
