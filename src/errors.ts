@@ -57,6 +57,10 @@ export const ERRORS = {
   "invitation.too_many": [400, "Too many addresses in one request."],
   "invitation.rate_limited": [429, "This organization has sent too many invitations this hour."],
   "invitation.empty": [400, "No addresses were given."],
+  "invitation.role_not_allowed": [
+    403,
+    "Only billing admins and owners may invite people as billing admins.",
+  ],
   "invitation.upload.file_too_large": [413, "The file is larger than uploads may be."],
   "invitation.upload.empty_file": [422, "The file is empty."],
   "invitation.upload.not_a_file": [

@@ -237,7 +237,7 @@ describe("createInvitations", () => {
     expect(await rows(orgId)).toEqual([]);
   });
 
-  it("lets only billing admins and owners invite billing admins (member.self_promotion)", async () => {
+  it("lets only billing admins and owners invite billing admins (invitation.role_not_allowed)", async () => {
     const { owner, orgId } = await admin();
     const accountAdmin = await person(server, "account");
     const both = await person(server, "both");
@@ -249,8 +249,8 @@ describe("createInvitations", () => {
     const refused = await invite(accountAdmin, "bill@example.com", "billing_admin");
     expect(refused.status).toBe(403);
     expect(refused.body.error).toEqual({
-      code: "member.self_promotion",
-      message: "You cannot give yourself a role.",
+      code: "invitation.role_not_allowed",
+      message: "Only billing admins and owners may invite people as billing admins.",
       details: { role: "billing_admin" },
     });
     expect(await rows(orgId)).toEqual([]);

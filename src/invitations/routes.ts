@@ -98,7 +98,7 @@ export async function invitationRoutes(app: App, ctx: Context): Promise<void> {
           "input order, and counts; invalid addresses do not stop the others. At most " +
           `${MAX_ENTRIES_PER_REQUEST} addresses per request, and a limit per hour per ` +
           "organization. Needs invitation.manage; inviting as billing_admin also needs a " +
-          "billing admin or owner (member.self_promotion).",
+          "billing admin or owner (invitation.role_not_allowed).",
         params: OrgIdParam,
         body: Type.Object({
           emails: Type.Union([Type.String(), Type.Array(Type.String())]),
@@ -116,7 +116,7 @@ export async function invitationRoutes(app: App, ctx: Context): Promise<void> {
       const caller = await authorize(ctx, request, orgId, "invitation.manage");
       const role = request.body.role ?? "member";
       const granted = role !== "billing_admin" || mayGrant(caller.membership, "isBillingAdmin");
-      assertThat(granted, "member.self_promotion", { role });
+      assertThat(granted, "invitation.role_not_allowed", { role });
 
       return createInvitations(ctx, {
         caller,

@@ -83,6 +83,10 @@ describe("accounts in the browser", () => {
     await page.getByRole("menuitem", { name: "Sign out" }).click();
     await page.waitForURL((url) => url.pathname === "/signin");
 
+    // The address people try from other sites leads to the same page.
+    await page.goto(`${server.url}/login`);
+    await page.waitForURL((url) => url.pathname === "/signin");
+
     await page.getByLabel("Email", { exact: true }).fill(email);
     await page.getByLabel("Password", { exact: true }).fill("not the password at all");
     await page.getByRole("button", { name: "Sign in" }).click();

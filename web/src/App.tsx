@@ -47,6 +47,9 @@ export function App() {
         <Route index element={<Home />} />
         <Route path="signup" element={<SignUpPage />} />
         <Route path="signin" element={<SignInPage />} />
+        {/* The names other sites use for these pages. */}
+        <Route path="login" element={<Navigate to="/signin" replace />} />
+        <Route path="register" element={<Navigate to="/signup" replace />} />
         <Route path="verify-email" element={<VerifyEmailPage />} />
         <Route path="forgot-password" element={<ForgotPasswordPage />} />
         <Route path="reset-password" element={<ResetPasswordPage />} />

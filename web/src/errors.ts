@@ -40,6 +40,8 @@ const WORDS: Record<string, string> = {
   "member.owner_required": "Only an owner can do this.",
   "member.already_owner": "This member is already an owner.",
   "member.self_promotion": "You cannot give yourself a role.",
+  "invitation.role_not_allowed":
+    "Only billing admins and owners may invite people as billing admins.",
 
   "invitation.not_found": "This invitation link is not known. Check that you copied all of it.",
   "invitation.expired": "This invitation has expired. Ask for a new one.",

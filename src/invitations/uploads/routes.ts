@@ -219,7 +219,7 @@ export async function uploadRoutes(app: App, ctx: Context): Promise<void> {
       assertThat(body instanceof Readable && !form, "invitation.upload.not_a_file");
       const role = request.query.role ?? "member";
       const granted = role !== "billing_admin" || mayGrant(caller.membership, "isBillingAdmin");
-      assertThat(granted, "member.self_promotion", { role });
+      assertThat(granted, "invitation.role_not_allowed", { role });
 
       const upload = await startUpload(ctx, {
         caller,
