@@ -1,6 +1,5 @@
 /** What the benchmarks share: a fresh database, a free port, a timer, a signed-in owner. */
 import { randomBytes } from "node:crypto";
-import { createServer, type AddressInfo } from "node:net";
 import type { Database } from "../src/db/database.ts";
 import { sha256 } from "../src/secrets.ts";
 import { generateToken } from "../src/tokens/format.ts";
@@ -8,6 +7,7 @@ import { openPglite } from "../src/db/pglite.ts";
 import { openServer } from "../src/db/server.ts";
 import { loadConfig } from "../src/config.ts";
 import { startTessera, type Tessera } from "../src/server.ts";
+import { freePort } from "../test/helpers/ports.ts";
 
 const PASSWORD = "benchmark password 1";
 
@@ -38,15 +38,6 @@ export async function freshDatabase(): Promise<Fresh> {
       await admin.close();
     },
   };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export async function time(work: () => Promise<unknown>): Promise<number> {

@@ -15,7 +15,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Fastify from "fastify";
 import { startNginx } from "../test/deploy/nginx.ts";
-import { freePort, owner, seatedToken, startBenchServer } from "./common.ts";
+import { freePort } from "../test/helpers/ports.ts";
+import { owner, seatedToken, startBenchServer } from "./common.ts";
 
 const CONNECTIONS = 100;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

@@ -1,54 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, onServer, type TestDatabase } from "./helpers/db.ts";
-
-const ROOT = path.resolve(import.meta.dirname, "..");
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function launch(env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-
-  return { child, output: () => output, exited };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(port: number, running: Running): Promise<void> {
-  for (let i = 0; i < 120; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    if (running.child.exitCode !== null) throw new Error(`exited early:\n${running.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`no /healthz:\n${running.output()}`);
-}
+import { freePort } from "./helpers/ports.ts";
+import { launch, waitUntilAnswering } from "./helpers/process.ts";
 
 let dataDir: string;
 let database: TestDatabase | undefined;
@@ -75,7 +31,7 @@ describe("the server process", () => {
   it("serves, is ready, and stops cleanly on SIGTERM", async () => {
     const port = await freePort();
     const server = launch(baseEnv(port));
-    await waitForHealth(port, server);
+    await waitUntilAnswering(port, server);
 
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);
@@ -90,7 +46,7 @@ describe("the server process", () => {
   it.skipIf(onServer)("refuses to open a data folder another process has open", async () => {
     const port = await freePort();
     const first = launch(baseEnv(port));
-    await waitForHealth(port, first);
+    await waitUntilAnswering(port, first);
 
     const second = launch(baseEnv(await freePort()));
     expect(await second.exited).toBe(1);

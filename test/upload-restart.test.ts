@@ -1,12 +1,13 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "./helpers/client.ts";
 import { createTestDatabase, onServer, type TestDatabase } from "./helpers/db.ts";
 import { PASSWORD, tokenFrom } from "./helpers/people.ts";
+import { freePort } from "./helpers/ports.ts";
+import { launch, waitUntilAnswering, type Running } from "./helpers/process.ts";
 
 /**
  * The server process is killed (SIGKILL, no goodbye) while it publishes a large upload, and
@@ -14,7 +15,6 @@ import { PASSWORD, tokenFrom } from "./helpers/people.ts";
  * until then with none, while the upload reports its state truthfully throughout.
  */
 
-const ROOT = path.resolve(import.meta.dirname, "..");
 // Enough chunks of 2,000 that the commit is still being written when the test looks.
 const ROWS = onServer ? 30_000 : 6_000;
 
@@ -33,47 +33,22 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
+/** The server on `port`, over the test's data, with small chunks and a short job lease. */
+async function start(port: number): Promise<Running> {
+  const running = launch({
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "warn",
+    UPLOAD_INLINE_ROWS: "100",
+    UPLOAD_CHUNK_ROWS: "2000",
+    JOB_LEASE_SECONDS: "2",
+    ...(database?.url ? { DATABASE_URL: database.url, SECRET: "r".repeat(40) } : {}),
   });
-}
+  children.push(running.child);
+  await waitUntilAnswering(port, running, "/readyz");
 
-async function launch(port: number) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: "warn",
-      UPLOAD_INLINE_ROWS: "100",
-      UPLOAD_CHUNK_ROWS: "2000",
-      JOB_LEASE_SECONDS: "2",
-      ...(database?.url ? { DATABASE_URL: database.url, SECRET: "r".repeat(40) } : {}),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise((resolve) => child.on("exit", resolve));
-
-  for (let i = 0; i < 240; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { child, exited };
-    if (child.exitCode !== null) throw new Error(`exited early:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`never ready:\n${output}`);
+  return running;
 }
 
 async function signUp(client: Client): Promise<void> {
@@ -107,7 +82,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe("a commit cut short by a killed process", () => {
   it("ends with all of the file's invitations after a restart, and with none before", async () => {
     const port = await freePort();
-    const first = await launch(port);
+    const first = await start(port);
     const client = new Client(`http://127.0.0.1:${port}`);
     await signUp(client);
     const orgId = "restart-org";
@@ -143,7 +118,7 @@ describe("a commit cut short by a killed process", () => {
     first.child.kill("SIGKILL");
     await first.exited;
 
-    await launch(port);
+    await start(port);
     // The job resumes where the killed process left it, once its lease has run out.
     const afterRestart = await state();
     expect(["committing", "committed"]).toContain(afterRestart.status);

@@ -12,7 +12,8 @@ import { type Person, seatedMember } from "../helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { type Package, writeChannel } from "./channel.ts";
 import { curl, streamCondaIndex } from "./clients.ts";
-import { freePort, type Nginx, startNginx } from "./nginx.ts";
+import { freePort } from "../helpers/ports.ts";
+import { type Nginx, startNginx } from "./nginx.ts";
 
 /** What this suite runs for real; .ci/run installs the Debian packages when they are missing. */
 function missingTools(): string[] {

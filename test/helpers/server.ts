@@ -1,22 +1,10 @@
-import { createServer, type AddressInfo } from "node:net";
 import { ManualClock } from "../../src/clock.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { startTessera, type Tessera } from "../../src/server.ts";
 import { Client } from "./client.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 import { TestSmtp } from "./smtp.ts";
-
-/** A loopback port nobody listens on now; the public URL must name it before the app exists. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "./ports.ts";
 
 export interface TestServer {
   tessera: Tessera;

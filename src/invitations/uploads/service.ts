@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { Context } from "../../context.ts";
+import type { Queryable } from "../../db/database.ts";
 import { AppError } from "../../errors.ts";
 import { enqueueJob } from "../../jobs/queue.ts";
 import { MAIL_PRIORITY, queuedMails } from "../../mail/outbox.ts";
@@ -20,6 +21,7 @@ import {
   nextChunk,
   publishChunk,
   publishUpload,
+  type Chunk,
 } from "./publish.ts";
 import {
   deleteUpload,
@@ -297,21 +299,58 @@ async function finishReading(ctx: Context, key: UploadKey): Promise<boolean> {
   });
 }
 
-/** Publishes the rows not yet published, then the whole upload at once. */
-async function publishRows(ctx: Context, upload: UploadRow, renew: () => Promise<void>) {
-  const key = keyOf(upload);
-  let after = upload.publishedThrough;
-  await analyzeUploadTables(ctx.db);
+interface ChunkWalk {
+  /** The last line done before. */
+  after: number;
+  size: number;
+  invitedOnly: boolean;
+  /** Does one chunk; false stops the walk (another worker has it, or the outbox is full). */
+  step: (chunk: Chunk) => Promise<boolean>;
+  /** Checked before each chunk; true stops the walk. */
+  pause?: () => Promise<boolean>;
+}
 
-  for (;;) {
+/**
+ * Walks the upload's rows a committed chunk at a time, keeping the job's lease and giving
+ * requests their turn between chunks. Answers true once every chunk is done.
+ */
+async function walkChunks(
+  ctx: Context,
+  key: UploadKey,
+  walk: ChunkWalk,
+  renew: () => Promise<void>,
+): Promise<boolean> {
+  // Statistics once per phase: the fresh rows would otherwise look like empty tables.
+  if (walk.after === 0) await analyzeUploadTables(ctx.db);
+
+  for (let after = walk.after; ;) {
     const started = Date.now();
-    const chunk = await nextChunk(ctx.db, key, after, chunkRows(ctx).rows, false);
-    if (!chunk) break;
-    if (!(await publishChunk(ctx, upload, chunk))) return false;
+    if (await walk.pause?.()) return false;
+    const chunk = await nextChunk(ctx.db, key, after, walk.size, walk.invitedOnly);
+    if (!chunk) return true;
+    if (!(await walk.step(chunk))) return false;
+
     after = chunk.end;
     await renew();
     await breathe(ctx, started);
   }
+}
+
+/** Publishes the rows not yet published, then the whole upload at once. */
+async function publishRows(ctx: Context, upload: UploadRow, renew: () => Promise<void>) {
+  const key = keyOf(upload);
+  const done = await walkChunks(
+    ctx,
+    key,
+    {
+      after: upload.publishedThrough,
+      size: chunkRows(ctx).rows,
+      invitedOnly: false,
+      step: (chunk) => publishChunk(ctx, upload, chunk),
+    },
+    renew,
+  );
+  if (!done) return false;
 
   await publishUpload(ctx, key);
   return true;
@@ -320,19 +359,19 @@ async function publishRows(ctx: Context, upload: UploadRow, renew: () => Promise
 /** Puts every published invitation's mail in the outbox, then forgets the file. */
 async function mailRows(ctx: Context, upload: UploadRow, renew: () => Promise<void>) {
   const key = keyOf(upload);
-  let after = upload.mailedThrough;
-  await analyzeUploadTables(ctx.db);
-
-  for (;;) {
-    const started = Date.now();
-    if (await outboxIsFull(ctx, key)) return;
-    const chunk = await nextChunk(ctx.db, key, after, chunkRows(ctx).mails, true);
-    if (!chunk) break;
-    if (!(await mailChunk(ctx, upload, chunk))) return;
-    after = chunk.end;
-    await renew();
-    await breathe(ctx, started);
-  }
+  const done = await walkChunks(
+    ctx,
+    key,
+    {
+      after: upload.mailedThrough,
+      size: chunkRows(ctx).mails,
+      invitedOnly: true,
+      step: (chunk) => mailChunk(ctx, upload, chunk),
+      pause: () => outboxIsFull(ctx, key),
+    },
+    renew,
+  );
+  if (!done) return;
 
   await dropFile(ctx.db, key);
   await setStatus(ctx.db, key, "committed", { finished: ctx.clock.now() });
@@ -384,12 +423,7 @@ export async function advanceUpload(
 }
 
 /** Marks an upload failed and takes back its unpublished invitations. */
-async function failUpload(
-  tx: Parameters<typeof setStatus>[0],
-  key: UploadKey,
-  code: string,
-  now: Date,
-) {
+async function failUpload(tx: Queryable, key: UploadKey, code: string, now: Date) {
   await tx.query(
     `delete from invitations i
       where i.org_id = $1 and i.upload_id = $2
