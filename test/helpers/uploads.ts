@@ -53,6 +53,15 @@ export async function uploadRows(client: Client, orgId: string, uploadId: string
   }
 }
 
+/** getInvitationUpload: the upload's state as the API shows it. */
+export async function uploadState(client: Client, orgId: string, uploadId: string) {
+  const answer = await client.get(`/api/v1/organizations/${orgId}/invitation-uploads/${uploadId}`);
+  if (answer.status !== 200)
+    throw new Error(`upload: ${answer.status} ${JSON.stringify(answer.body)}`);
+
+  return answer.body.upload;
+}
+
 export function commitUpload(client: Client, orgId: string, uploadId: string): Promise<Answer> {
   return client.post(`/api/v1/organizations/${orgId}/invitation-uploads/${uploadId}/commit`);
 }

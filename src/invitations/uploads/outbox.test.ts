@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { organization, person } from "../../../test/helpers/fixtures.ts";
 import { startTestServer, type TestServer } from "../../../test/helpers/server.ts";
-import { commitUpload, invitationMailCount, uploadFile } from "../../../test/helpers/uploads.ts";
+import {
+  commitUpload,
+  invitationMailCount,
+  uploadFile,
+  uploadState,
+} from "../../../test/helpers/uploads.ts";
 import { claimJobs, failJob } from "../../jobs/queue.ts";
 import { MAIL_JOB, type MailPayload } from "../../mail/outbox.ts";
 
@@ -57,9 +62,7 @@ describe("mail from a large upload", () => {
     await commitUpload(owner.client, orgId, uploadId);
     await server.runJobs();
 
-    const state = async () =>
-      (await owner.client.get(`/api/v1/organizations/${orgId}/invitation-uploads/${uploadId}`)).body
-        .upload;
+    const state = () => uploadState(owner.client, orgId, uploadId);
     expect(await state()).toMatchObject({
       committed: true,
       progress: { phase: "mailing", done: 500, total: ROWS },

@@ -12,6 +12,7 @@ import {
   invitationMailCount,
   pendingKeys,
   uploadFile,
+  uploadState,
   uploadRows,
 } from "../../../test/helpers/uploads.ts";
 import { uploadReport } from "./report.ts";
@@ -111,10 +112,8 @@ describe("limits (C13)", () => {
     });
 
     await server.runJobs();
-    const read = await owner.client.get(
-      `/api/v1/organizations/${orgId}/invitation-uploads/${uploadId}`,
-    );
-    expect(read.body.upload).toMatchObject({
+    const read = await uploadState(owner.client, orgId, uploadId);
+    expect(read).toMatchObject({
       status: "ready",
       progress: { phase: "waiting", done: ROW_LIMIT, total: ROW_LIMIT },
       counts: { invited: ROW_LIMIT },
@@ -125,15 +124,13 @@ describe("limits (C13)", () => {
     expect(await pendingKeys(server, orgId)).toEqual([]);
 
     await server.runJobs();
-    const done = await owner.client.get(
-      `/api/v1/organizations/${orgId}/invitation-uploads/${uploadId}`,
-    );
-    expect(done.body.upload).toMatchObject({
+    const done = await uploadState(owner.client, orgId, uploadId);
+    expect(done).toMatchObject({
       status: "committed",
       committed: true,
       progress: { phase: "done", done: ROW_LIMIT, total: ROW_LIMIT },
     });
-    expect(done.body.upload.finishedAt).not.toBeNull();
+    expect(done.finishedAt).not.toBeNull();
     expect((await pendingKeys(server, orgId)).length).toBe(ROW_LIMIT);
     expect(await invitationMailCount(server, orgId)).toBe(ROW_LIMIT);
     await discardInvitationMails(server, orgId);
@@ -166,10 +163,8 @@ describe("committing", () => {
         throw crash;
       }),
     ).rejects.toBe(crash);
-    const half = await owner.client.get(
-      `/api/v1/organizations/${orgId}/invitation-uploads/${uploadId}`,
-    );
-    expect(half.body.upload).toMatchObject({ status: "committing", progress: { done: 2000 } });
+    const half = await uploadState(owner.client, orgId, uploadId);
+    expect(half).toMatchObject({ status: "committing", progress: { done: 2000 } });
     expect(await pendingKeys(server, orgId)).toEqual([]);
     const listed = await owner.client.get(`/api/v1/organizations/${orgId}/invitations`);
     expect(listed.body.invitations).toEqual([]);
@@ -192,11 +187,9 @@ describe("committing", () => {
       email: owner.email,
       password: PASSWORD,
     });
-    const poll = await owner.client.get(
-      `/api/v1/organizations/${orgId}/invitation-uploads/${uploadId}`,
-    );
+    const poll = await uploadState(owner.client, orgId, uploadId);
     expect(signIn.status).toBe(200);
-    expect(poll.body.upload.finishedAt).toBeNull();
+    expect(poll.finishedAt).toBeNull();
 
     await jobs;
     await discardInvitationMails(server, orgId);
