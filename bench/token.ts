@@ -5,13 +5,17 @@
  * Then through nginx with the shipped configuration, beside nginx serving the same file with
  * no check at all.
  *
+ * On a machine with two CPUs or more (and taskset), the servers measured here run on CPU 0 and
+ * the load and nginx on CPU 1: left to the scheduler, the load generator and the server share
+ * a CPU in some runs and not in others, and the same route measures twice as fast or slow.
+ *
  *   npm run bench:token        (DATABASE_URL=postgres://... for the PostgreSQL server)
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import Fastify from "fastify";
 import { startNginx } from "../test/deploy/nginx.ts";
@@ -21,6 +25,15 @@ import { owner, seatedToken, startBenchServer } from "./common.ts";
 const CONNECTIONS = 100;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const NGINX = "/usr/sbin/nginx";
+const TASKSET = "/usr/bin/taskset";
+const PINNED = availableParallelism() >= 2 && existsSync(TASKSET);
+/** Where autocannon and nginx run when pinned; this process (the servers) takes CPU 0. */
+const LOAD_CPU = 1;
+
+/** Keeps this process, every thread of it, on CPU 0. */
+function pinServers(): void {
+  if (PINNED) execFileSync(TASKSET, ["-a", "-cp", "0", String(process.pid)], { stdio: "ignore" });
+}
 
 interface Load {
   perSecond: number;
@@ -37,7 +50,11 @@ function autocannon(url: string, headers: Record<string, string>, seconds: numbe
   args.push(url);
 
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "ignore"] });
+    const command = PINNED
+      ? [TASKSET, "-c", String(LOAD_CPU), process.execPath]
+      : [process.execPath];
+    const [program = process.execPath, ...before] = command;
+    const child = spawn(program, [...before, ...args], { stdio: ["ignore", "pipe", "ignore"] });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     child.on("error", reject);
@@ -100,8 +117,9 @@ async function throughNginx(tesseraUrl: string, token: string): Promise<void> {
 
   const folder = await channel();
   const tessera = new URL(tesseraUrl).host;
-  const checked = await startNginx({ tessera, channelRoot: folder.root });
-  const plain = await startNginx({ tessera, channelRoot: folder.root, plain: true });
+  const cpu = PINNED ? LOAD_CPU : undefined;
+  const checked = await startNginx({ tessera, channelRoot: folder.root, cpu });
+  const plain = await startNginx({ tessera, channelRoot: folder.root, plain: true, cpu });
   try {
     const file = "/conda/noarch/repodata.json";
     const baseline = await measure(plain.url + file);
@@ -116,6 +134,8 @@ async function throughNginx(tesseraUrl: string, token: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  pinServers();
+  console.log(PINNED ? `servers on CPU 0, load and nginx on CPU ${LOAD_CPU}` : "not pinned");
   const bench = await startBenchServer();
   const { tessera } = bench;
   const uncached = await bench.another({ TOKEN_CACHE_SECONDS: "0" });

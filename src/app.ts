@@ -1,7 +1,12 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { LogController, type FastifyServerOptions } from "fastify";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import Fastify, {
+  LogController,
+  type FastifyServerFactory,
+  type FastifyServerOptions,
+} from "fastify";
 import { TokenChecks } from "./tokens/checks.ts";
 import { createAuth } from "./accounts/auth.ts";
 import { accountRoutes } from "./accounts/routes.ts";
@@ -22,6 +27,7 @@ import { operationsRoutes } from "./operations/routes.ts";
 import { mailboxRoutes } from "./mail/mailbox-routes.ts";
 import { Sealer } from "./mail/sealing.ts";
 import { featureRoutes } from "./routes.ts";
+import { checkLane } from "./tokens/check-lane.ts";
 import { tokenCheckRoutes } from "./tokens/check-routes.ts";
 import { defaultWebRoot, hasWebBuild, isAppPath, sendApp, webRoutes } from "./web/static.ts";
 
@@ -69,10 +75,36 @@ async function documentation(app: App, config: Config): Promise<void> {
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 }
 
+type Lane = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+/**
+ * Node's HTTP server as Fastify makes one (its timeouts included), with a lane in front that
+ * may answer a request before Fastify sees it.
+ */
+function serverWithLane(lane: () => Lane | undefined): FastifyServerFactory {
+  return (handler, options) => {
+    // Fastify hands over its settings with defaults filled in, typed loosely.
+    const timeouts = options as Partial<
+      Record<"keepAliveTimeout" | "requestTimeout" | "connectionTimeout", number>
+    >;
+    const server = createServer((request, response) => {
+      if (!lane()?.(request, response)) handler(request, response);
+    });
+    server.keepAliveTimeout = timeouts.keepAliveTimeout ?? 72_000;
+    server.requestTimeout = timeouts.requestTimeout ?? 0;
+    server.setTimeout(timeouts.connectionTimeout ?? 0);
+
+    return server;
+  };
+}
+
 /** Builds the whole Fastify app: every feature's routes on one shared context. */
 export async function buildApp(options: AppOptions): Promise<{ app: App; ctx: Context }> {
   const { config, db } = options;
+  // The token check is answered ahead of Fastify (see checkLane), once the context exists.
+  const ahead: { lane?: Lane } = {};
   const app = Fastify({
+    serverFactory: serverWithLane(() => ahead.lane),
     logger: options.logger ?? {
       level: config.logLevel,
       // Nothing logs these today; the paths keep it so if someone adds a careless line.
@@ -96,6 +128,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; ctx: Co
     log: app.log,
     tokenChecks: new TokenChecks(config, db, app.log),
   };
+  ahead.lane = checkLane(ctx);
 
   app.setValidatorCompiler(validatorCompiler());
   app.setErrorHandler(handleError);

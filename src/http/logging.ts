@@ -19,24 +19,41 @@ function writes(log: FastifyBaseLogger, level: string): boolean {
   return pino.isLevelEnabled?.(level) ?? false;
 }
 
-/** One line per request: 5xx at error, everything else at info. */
-export function logRequest(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
-  // The token check answers thousands a second: build nothing for a level that writes nothing.
-  const level = reply.statusCode >= 500 ? "error" : "info";
-  if (!writes(request.log, level)) {
-    done();
-    return;
-  }
+/** What the one line per request says. */
+export interface RequestLine {
+  method: string;
+  /** Already through `redactUrl`. */
+  url: string;
+  durationMs: number;
+  ip: string | undefined;
+}
 
-  const entry = {
+/**
+ * Writes a request's line: 5xx at error, everything else at info. The token check answers
+ * thousands a second, so `describe` is called only when the level writes something.
+ */
+export function writeRequestLine(
+  log: FastifyBaseLogger,
+  statusCode: number,
+  describe: () => RequestLine,
+): void {
+  const level = statusCode >= 500 ? "error" : "info";
+  if (!writes(log, level)) return;
+
+  const { method, url, durationMs, ip } = describe();
+  const entry = { method, url, statusCode, durationMs: Math.round(durationMs * 10) / 10, ip };
+  if (level === "error") log.error(entry, "request failed");
+  else log.info(entry, "request");
+}
+
+/** The Fastify hook that writes every routed request's line. */
+export function logRequest(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  writeRequestLine(request.log, reply.statusCode, () => ({
     method: request.method,
     url: redactUrl(request.url),
-    statusCode: reply.statusCode,
-    durationMs: Math.round(reply.elapsedTime * 10) / 10,
+    durationMs: reply.elapsedTime,
     ip: request.ip,
-  };
-  if (reply.statusCode >= 500) request.log.error(entry, "request failed");
-  else request.log.info(entry, "request");
+  }));
 
   done();
 }

@@ -1,13 +1,19 @@
-import { timingSafeEqual } from "node:crypto";
-
 /** What the database said about a token hash, as the check remembers it. */
 export type Standing =
   | { kind: "unknown" }
   | { kind: "refused"; orgId: string; code: "token.invalid" | "token.inactive" }
-  | { kind: "good"; orgId: string; tokenId: string; products: string[] };
+  | { kind: "good"; orgId: string; tokenId: string; products: string[]; yes: Yes };
+
+/** The check's yes for a good standing: one object per standing, so its HTTP answer is built once. */
+export interface Yes {
+  readonly ok: true;
+  readonly organization: string;
+  readonly products: readonly string[];
+}
 
 interface Entry {
-  hash: Buffer;
+  /** The token's SHA-256 in hex. */
+  key: string;
   standing: Standing;
   /** Milliseconds on the check's clock after which the entry is not used. */
   expiresAt: number;
@@ -19,12 +25,27 @@ export interface TokenChange {
   hash?: Buffer | undefined;
 }
 
+// Entries are found by the first 64 bits of the hash; the whole hash is then compared in
+// constant time, so the lookup's timing says nothing past those bits.
+const BUCKET_CHARS = 16;
+
+/** Equal-length hex strings compared without an early exit. */
+function sameKey(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+
+  return difference === 0;
+}
+
 /**
- * The check's answers in memory, keyed by the token's SHA-256, for a short time. Bounded: past
- * `maxEntries` the least recently used entry goes. Answers are dropped by organization or by
- * hash when something changes; every drop also moves the epoch on, and an answer looked up
- * before a drop is not stored after it, so a lookup racing a change cannot keep the old answer.
- * While `suspended` (the change feed is down) nothing is served or stored.
+ * The check's answers in memory, keyed by the token's SHA-256 (hex), for a short time.
+ * Bounded: past `maxEntries` the oldest answer goes, which, every answer living at most one
+ * TTL, is the one due to expire first; a hit does no bookkeeping. Answers are dropped by
+ * organization or by hash when something changes; every drop also moves the epoch on, and an
+ * answer looked up before a drop is not stored after it, so a lookup racing a change cannot
+ * keep the old answer. While `suspended` (the change feed is down) nothing is served or stored.
  */
 export class AnswerCache {
   private readonly entries = new Map<string, Entry>();
@@ -51,21 +72,17 @@ export class AnswerCache {
     return this.entries.size;
   }
 
-  /** The remembered standing of `hash`, if any and still fresh at `now`. */
-  get(hash: Buffer, now: number): Standing | undefined {
+  /** The remembered standing of the hash `key` (hex), if any and still fresh at `now`. */
+  get(key: string, now: number): Standing | undefined {
     if (!this.enabled) return undefined;
 
-    const key = hash.toString("hex");
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= now || !timingSafeEqual(entry.hash, hash)) {
-      this.remove(key);
+    const bucket = key.slice(0, BUCKET_CHARS);
+    const entry = this.entries.get(bucket);
+    if (!entry || !sameKey(entry.key, key)) return undefined;
+    if (entry.expiresAt <= now) {
+      this.remove(bucket);
       return undefined;
     }
-
-    // Most recently used goes last, so the first entry is the one to evict.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
 
     return entry.standing;
   }
@@ -74,23 +91,23 @@ export class AnswerCache {
    * Remembers a standing looked up at epoch `epoch`, until `now + TTL` or `until`, whichever
    * comes first. Does nothing when a drop happened since the lookup began.
    */
-  set(hash: Buffer, standing: Standing, epoch: number, now: number, until?: number): void {
+  set(key: string, standing: Standing, epoch: number, now: number, until?: number): void {
     if (!this.enabled || epoch !== this.epochValue) return;
 
-    const key = hash.toString("hex");
-    this.remove(key);
+    const bucket = key.slice(0, BUCKET_CHARS);
+    this.remove(bucket);
     const expiresAt = Math.min(now + this.ttlMs, until ?? Infinity);
     if (expiresAt <= now) return;
 
-    this.entries.set(key, { hash: Buffer.from(hash), standing, expiresAt });
-    if (standing.kind !== "unknown") this.index(standing.orgId, key);
+    this.entries.set(bucket, { key, standing, expiresAt });
+    if (standing.kind !== "unknown") this.index(standing.orgId, bucket);
     this.evict();
   }
 
   /** Drops every answer the change can flip. */
   forget(change: TokenChange): void {
     this.epochValue += 1;
-    if (change.hash) this.remove(change.hash.toString("hex"));
+    if (change.hash) this.remove(change.hash.toString("hex").slice(0, BUCKET_CHARS));
     if (!change.orgId) return;
 
     const keys = this.byOrganization.get(change.orgId);

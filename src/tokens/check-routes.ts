@@ -1,10 +1,9 @@
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply } from "fastify";
 import { Type } from "typebox";
 import type { Context } from "../context.ts";
 import { ErrorBody } from "../http/schemas.ts";
-import { AppError } from "../errors.ts";
 import type { App } from "../http/types.ts";
-import { type CheckAnswer, checkToken } from "./service.ts";
+import { answerCheck, type CheckQuestion } from "./check-answers.ts";
 
 const CheckBody = Type.Object(
   {
@@ -52,43 +51,26 @@ const answers = {
   },
 };
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-const TOKEN_IN_PATH = /\/t\/([^/?#]+)/;
+/** Sends what `answerCheck` answered, byte for byte. */
+async function send(reply: FastifyReply, ctx: Context, question: CheckQuestion) {
+  const answer = await answerCheck(ctx, question);
 
-/** The token from `Authorization: Bearer`, else from a `/t/<token>/` path in X-Original-URI. */
-function tokenFromHeaders(request: FastifyRequest): string | undefined {
-  const bearer = BEARER.exec(request.headers.authorization ?? "");
-  if (bearer) return bearer[1];
-
-  const original = request.headers["x-original-uri"];
-  if (typeof original !== "string") return undefined;
-
-  return TOKEN_IN_PATH.exec(original)?.[1];
-}
-
-function answerHeaders(yes: CheckAnswer): Record<string, string> {
-  return {
-    "x-tessera-organization": yes.organization,
-    "x-tessera-products": yes.products.join(","),
-  };
+  return reply.code(answer.status).headers(answer.headers).send(answer.body);
 }
 
 /**
  * The check a package repository asks before every download (nginx `auth_request` or a
  * proxy's equivalent). It answers 200, 401 and 403 for a well-formed request, which is what
  * `auth_request` passes on, and 503 with Retry-After under overload (the proxy must map it),
- * and never lets an answer be cached downstream.
+ * and never lets an answer be cached downstream. On a listening server `checkLane` answers
+ * these paths before Fastify sees them; these routes give the same answers to `inject` and
+ * describe the check in the API reference.
  */
 export async function tokenCheckRoutes(app: App, ctx: Context): Promise<void> {
-  // Errors too: a cached "no" would outlive a seat given back, a cached "yes" a revocation.
+  // A thrown error's answer (a database failure) must not be cached downstream either.
   app.addHook("onRequest", (_request, reply, done) => {
     reply.header("cache-control", "no-store");
     done();
-  });
-  app.addHook("onError", async (_request, reply, error) => {
-    if (error instanceof AppError && error.code === "token.overloaded") {
-      reply.header("retry-after", "1");
-    }
   });
 
   app.get(
@@ -111,9 +93,10 @@ export async function tokenCheckRoutes(app: App, ctx: Context): Promise<void> {
       },
     },
     async (request, reply) => {
-      const yes = await checkToken(ctx, tokenFromHeaders(request), request.query.product);
+      const { authorization } = request.headers;
+      const originalUri = request.headers["x-original-uri"];
 
-      return reply.headers(answerHeaders(yes)).send(yes);
+      return send(reply, ctx, { authorization, originalUri, product: request.query.product });
     },
   );
 
@@ -123,9 +106,10 @@ export async function tokenCheckRoutes(app: App, ctx: Context): Promise<void> {
     async (request, reply) => {
       const rest = (request.params as Record<string, string | undefined>)["*"] ?? "";
 
-      const yes = await checkToken(ctx, rest.split("/")[0] || undefined, request.query.product);
-
-      return reply.headers(answerHeaders(yes)).send(yes);
+      return send(reply, ctx, {
+        pathToken: rest.split("/")[0] ?? "",
+        product: request.query.product,
+      });
     },
   );
 }

@@ -1,12 +1,12 @@
 import { recordAudit } from "../audit/record.ts";
 import type { Context } from "../context.ts";
 import type { Queryable } from "../db/database.ts";
-import { AppError, assertThat } from "../errors.ts";
+import { assertThat } from "../errors.ts";
 import { enqueueMail, MAIL_PRIORITY } from "../mail/outbox.ts";
 import type { Caller } from "../members/access.ts";
 import { findMembership } from "../members/access.ts";
-import { sha256 } from "../secrets.ts";
-import type { Standing } from "./cache.ts";
+import { sha256, sha256Hex } from "../secrets.ts";
+import type { Standing, Yes } from "./cache.ts";
 import type { TokenChecks } from "./checks.ts";
 import { generateToken, isWellFormed, tokenHint } from "./format.ts";
 import {
@@ -41,11 +41,20 @@ export interface IssuedToken {
   instructions: { condaConfig: string; condarc: string };
 }
 
-/** What the check says yes with. */
-export interface CheckAnswer {
-  organization: string;
-  products: string[];
-}
+/** Why the check says no: a 401 (`token.*` but `inactive`), 403 or 503 code. */
+export type Refusal =
+  | "token.missing"
+  | "token.malformed"
+  | "token.invalid"
+  | "token.inactive"
+  | "token.product_not_covered"
+  | "token.overloaded";
+
+/**
+ * The check's answer, as a value rather than a thrown error: refusals are most of what a
+ * flood of bad requests gets, and they should cost no more than a yes.
+ */
+export type Verdict = Yes | { ok: false; code: Refusal; product?: string };
 
 /**
  * The channel URL with the token in it: `/t/<token>` goes between the origin and the path of
@@ -224,8 +233,9 @@ function judge(row: TokenStanding | null): { standing: Standing; until: Date | n
   }
 
   const current = row.status === "active" && row.isMember && products.length > 0;
+  const yes: Yes = { ok: true, organization: orgId, products };
   const standing: Standing = current
-    ? { kind: "good", orgId, tokenId, products }
+    ? { kind: "good", orgId, tokenId, products, yes }
     : { kind: "refused", orgId, code: "token.inactive" };
 
   return { standing, until: row.liveUntil };
@@ -233,24 +243,25 @@ function judge(row: TokenStanding | null): { standing: Standing; until: Date | n
 
 /**
  * The token's standing from the cache, else from the database (one indexed query) if fewer
- * lookups than the limit are in flight (token.overloaded otherwise), remembered for next time.
+ * lookups than the limit are in flight (`undefined` otherwise), remembered for next time.
  */
 async function standingOf(
   ctx: Context,
   checks: TokenChecks,
-  hash: Buffer,
+  key: string,
   at: Date,
-): Promise<Standing> {
+): Promise<Standing | undefined> {
   const now = at.getTime();
-  const cached = checks.cache.get(hash, now);
+  const cached = checks.cache.get(key, now);
   if (cached) return cached;
 
   const epoch = checks.cache.epoch;
+  const hash = Buffer.from(key, "hex");
   const looked = await checks.limit.run(() => findTokenStanding(ctx.db, hash, at));
-  if (!looked) throw new AppError("token.overloaded");
+  if (!looked) return undefined;
 
   const { standing, until } = judge(looked.value);
-  checks.cache.set(hash, standing, epoch, now, until?.getTime());
+  checks.cache.set(key, standing, epoch, now, until?.getTime());
 
   return standing;
 }
@@ -259,31 +270,32 @@ async function standingOf(
  * The package repository's question: is this token good now, and for which products? Served
  * from memory when the answer was looked up in the last TOKEN_CACHE_SECONDS; a malformed token
  * is refused before the cache or the database is asked. A yes is counted, not written.
- * Errors: 401 `token.missing`, `token.malformed`, `token.invalid` (unknown, reissued,
- * revoked); 403 `token.inactive` (membership, seat or subscription over, or ended),
+ * Refusals: `token.missing`, `token.malformed`, `token.invalid` (unknown, reissued, revoked);
+ * `token.inactive` (membership, seat or subscription over, or ended);
  * `token.product_not_covered` (a `product` was asked for that the token does not cover);
- * 503 `token.overloaded` (too many lookups in flight).
+ * `token.overloaded` (too many lookups in flight). A database failure is thrown.
  */
 export async function checkToken(
   ctx: Context,
   token: string | undefined,
   product: string | undefined,
-): Promise<CheckAnswer> {
-  assertThat(token, "token.missing");
-  assertThat(isWellFormed(token), "token.malformed");
+): Promise<Verdict> {
+  if (!token) return { ok: false, code: "token.missing" };
+  if (!isWellFormed(token)) return { ok: false, code: "token.malformed" };
 
   const checks = ctx.tokenChecks;
   const at = ctx.clock.now();
-  const standing = await standingOf(ctx, checks, sha256(token), at);
-  if (standing.kind === "unknown") throw new AppError("token.invalid");
-  if (standing.kind === "refused") throw new AppError(standing.code);
+  const standing = await standingOf(ctx, checks, sha256Hex(token), at);
+  if (!standing) return { ok: false, code: "token.overloaded" };
+  if (standing.kind === "unknown") return { ok: false, code: "token.invalid" };
+  if (standing.kind === "refused") return { ok: false, code: standing.code };
 
   const { orgId, tokenId, products } = standing;
-  assertThat(product === undefined || products.includes(product), "token.product_not_covered", {
-    product,
-  });
+  if (product !== undefined && !products.includes(product)) {
+    return { ok: false, code: "token.product_not_covered", product };
+  }
 
   checks.uses.record(orgId, tokenId, at);
 
-  return { organization: orgId, products };
+  return standing.yes;
 }

@@ -7,8 +7,11 @@ interface Tally {
   /** The day in UTC, YYYY-MM-DD. */
   day: string;
   uses: number;
-  lastUsedAt: Date;
+  /** Milliseconds since the epoch. */
+  lastUsedAt: number;
 }
+
+const DAY_MS = 86_400_000;
 
 /** How often counted uses are written, and at shutdown. */
 export const USE_FLUSH_INTERVAL_MS = 5_000;
@@ -42,7 +45,7 @@ async function writeTallies(q: Queryable, tallies: readonly Tally[]): Promise<vo
       tallies.map((t) => t.tokenId),
       tallies.map((t) => t.day),
       tallies.map((t) => t.uses),
-      tallies.map((t) => t.lastUsedAt),
+      tallies.map((t) => new Date(t.lastUsedAt)),
     ],
   );
 }
@@ -52,7 +55,10 @@ async function writeTallies(q: Queryable, tallies: readonly Tally[]): Promise<vo
  * download costs no database write. Counts not yet flushed are lost if the process dies.
  */
 export class UseCounter {
-  private tallies = new Map<string, Tally>();
+  // By day, then by token ID: a count costs two lookups and builds no key.
+  private tallies = new Map<string, Map<string, Tally>>();
+  // The UTC day of the last use counted, so its name is not worked out on every use.
+  private day = { name: "", start: 0, end: 0 };
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
 
@@ -63,16 +69,16 @@ export class UseCounter {
 
   /** Counts one use of a token at `at`. */
   record(orgId: string, tokenId: string, at: Date): void {
-    const day = at.toISOString().slice(0, 10);
-    const key = `${orgId}/${tokenId}/${day}`;
-    const tally = this.tallies.get(key);
+    const time = at.getTime();
+    const tokens = this.dayOf(time);
+    const tally = tokens.get(tokenId);
     if (!tally) {
-      this.tallies.set(key, { orgId, tokenId, day, uses: 1, lastUsedAt: at });
+      tokens.set(tokenId, { orgId, tokenId, day: this.day.name, uses: 1, lastUsedAt: time });
       return;
     }
 
     tally.uses += 1;
-    if (at > tally.lastUsedAt) tally.lastUsedAt = at;
+    if (time > tally.lastUsedAt) tally.lastUsedAt = time;
   }
 
   /** Writes every tally counted so far in one statement; on failure they are kept for later. */
@@ -80,12 +86,12 @@ export class UseCounter {
     await this.flushing;
     if (this.tallies.size === 0) return;
 
-    const batch = this.tallies;
+    const batch = [...this.tallies.values()].flatMap((tokens) => [...tokens.values()]);
     this.tallies = new Map();
-    this.flushing = writeTallies(this.db, [...batch.values()])
+    this.flushing = writeTallies(this.db, batch)
       .catch((error: unknown) => {
-        this.log.warn({ err: error, tokens: batch.size }, "token uses not recorded yet");
-        for (const [key, tally] of batch) this.merge(key, tally);
+        this.log.warn({ err: error, tokens: batch.length }, "token uses not recorded yet");
+        for (const tally of batch) this.merge(tally);
       })
       .finally(() => {
         this.flushing = undefined;
@@ -105,10 +111,31 @@ export class UseCounter {
     await this.flush();
   }
 
-  private merge(key: string, tally: Tally): void {
-    const current = this.tallies.get(key);
+  /** The tallies of the UTC day holding `time`. */
+  private dayOf(time: number): Map<string, Tally> {
+    if (time < this.day.start || time >= this.day.end) {
+      const start = time - (((time % DAY_MS) + DAY_MS) % DAY_MS);
+      this.day = { name: new Date(start).toISOString().slice(0, 10), start, end: start + DAY_MS };
+    }
+
+    return this.tokensOn(this.day.name);
+  }
+
+  private tokensOn(day: string): Map<string, Tally> {
+    let tokens = this.tallies.get(day);
+    if (!tokens) {
+      tokens = new Map();
+      this.tallies.set(day, tokens);
+    }
+
+    return tokens;
+  }
+
+  private merge(tally: Tally): void {
+    const tokens = this.tokensOn(tally.day);
+    const current = tokens.get(tally.tokenId);
     if (!current) {
-      this.tallies.set(key, tally);
+      tokens.set(tally.tokenId, tally);
       return;
     }
 

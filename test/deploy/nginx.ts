@@ -15,6 +15,8 @@ export interface NginxSettings {
   channelRoot: string;
   /** Serve the folder with no token check at all (the benchmark's baseline). */
   plain?: boolean;
+  /** Run it on this CPU only (the benchmark keeps load and server apart). */
+  cpu?: number;
 }
 
 /**
@@ -109,7 +111,11 @@ export async function startNginx(settings: NginxSettings): Promise<Nginx> {
   );
   await writeFile(mainConf, mainConfig(folder, channelConf));
 
-  const child = spawn(NGINX, ["-p", folder, "-c", mainConf, "-e", errorLog], { stdio: "ignore" });
+  const args = ["-p", folder, "-c", mainConf, "-e", errorLog];
+  const child =
+    settings.cpu === undefined
+      ? spawn(NGINX, args, { stdio: "ignore" })
+      : spawn("taskset", ["-c", String(settings.cpu), NGINX, ...args], { stdio: "ignore" });
   await waitUntilListening(child, port, errorLog);
 
   return {
