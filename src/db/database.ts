@@ -9,7 +9,15 @@ export interface QueryResult<T> {
 
 /** Anything that runs SQL: the database itself or an open transaction. */
 export interface Queryable {
-  query<T = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+  /**
+   * `prepared` names the statement: a PostgreSQL server then parses and plans it once per
+   * connection rather than on every call (the token check's lookup). PGlite ignores it.
+   */
+  query<T = Row>(
+    text: string,
+    params?: readonly unknown[],
+    prepared?: string,
+  ): Promise<QueryResult<T>>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;
 }

@@ -10,8 +10,15 @@ const ATTEMPTS = 5;
 
 function queryable(client: pg.Pool | pg.PoolClient): Queryable {
   return {
-    async query<T>(text: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
-      const result = await client.query(text, params as unknown[] | undefined);
+    async query<T>(
+      text: string,
+      params?: readonly unknown[],
+      prepared?: string,
+    ): Promise<QueryResult<T>> {
+      const values = params as unknown[] | undefined;
+      const result = await client.query(
+        prepared ? { name: prepared, text, values } : { text, values },
+      );
 
       return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
     },
@@ -49,7 +56,7 @@ export function openServer(url: string, poolSize = 10): Database & { pool: pg.Po
     kind: "server",
     pool,
     dialect: new PostgresDialect({ pool }),
-    query: (text, params) => plain.query(text, params),
+    query: (text, params, prepared) => plain.query(text, params, prepared),
     exec: (script) => plain.exec(script),
 
     async transaction<T>(work: (tx: Queryable) => Promise<T>) {

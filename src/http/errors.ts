@@ -70,5 +70,9 @@ export function handleFrameworkError(
   _request: FastifyRequest,
   reply: FastifyReply,
 ): void {
-  void reply.code(400).send(body("request.invalid", { reason: "the URL is not valid" }));
+  // No-store: it may be a token check's answer, and none of those may be kept downstream.
+  void reply
+    .code(400)
+    .header("cache-control", "no-store")
+    .send(body("request.invalid", { reason: "the URL is not valid" }));
 }

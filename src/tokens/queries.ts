@@ -164,6 +164,7 @@ export async function findTokenStanding(
       where h.token_hash = $1
       group by t.org_id, t.token_id`,
     [hash, at],
+    "token_standing",
   );
 
   return result.rows[0] ?? null;

@@ -98,6 +98,24 @@ describe.skipIf(missing.length > 0)(title, () => {
     }
   });
 
+  it("asks Tessera over a few reused connections, not one per download", async () => {
+    const { token } = await withToken();
+    let opened = 0;
+    const count = () => (opened += 1);
+    server.tessera.app.server.on("connection", count);
+
+    try {
+      for (let i = 0; i < 20; i++) {
+        expect((await inPath(token, "conda/noarch/repodata.json")).status).toBe(200);
+      }
+    } finally {
+      server.tessera.app.server.off("connection", count);
+    }
+
+    // One worker asking one at a time reuses the connection it keeps; a GET would not.
+    expect(opened).toBeLessThanOrEqual(1);
+  });
+
   it("lets conda_package_streaming read a package's index.json over range requests", async () => {
     const { token } = await withToken();
     const big = packages[0] as Package;
