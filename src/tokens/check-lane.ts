@@ -76,9 +76,9 @@ async function serve(
 ): Promise<void> {
   const started = performance.now();
 
-  const question = questionOf(request, target.path, target.query);
   let reply: CheckReply;
   try {
+    const question = questionOf(request, target.path, target.query);
     reply = "status" in question ? question : await answerCheck(ctx, question);
   } catch (error) {
     ctx.log.error({ err: error }, "token check failed");

@@ -248,6 +248,15 @@ describe("the seat lifecycle in the browser", () => {
     expect(await check(first)).toBe(401);
     expect(await check(second)).toBe(200);
 
+    // Her uses are counted and written every few seconds; written now, her page shows them.
+    expect(await check(second)).toBe(200);
+    await server.tessera.ctx.tokenChecks.uses.flush();
+    await ann.page.reload();
+    const facts = ann.page.locator("dl.org-facts");
+    await expect.poll(() => facts.textContent()).toContain("Uses today2");
+    await owner.page.reload();
+    await expect.poll(() => annRow.textContent()).toContain("2 uses today");
+
     // The owner revokes Ann's seat from the Actions menu; her token says no.
     await annRow.getByRole("button", { name: "Actions" }).click();
     await annRow.getByRole("menuitem", { name: "Revoke seat" }).click();

@@ -121,6 +121,8 @@ function TokenState({ data, children }: { data: MyToken; children: ReactNode }) 
         <dd>{formatDateTime(token.createdAt)}</dd>
         <dt>Last used</dt>
         <dd>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "Not used yet"}</dd>
+        <dt>Uses today</dt>
+        <dd>{token.usesToday.toLocaleString()}</dd>
       </dl>
       {children}
     </>

@@ -26,7 +26,7 @@ export interface Member {
   email: string;
   roles: Roles;
   seats: { product: string; assignedAt: string }[];
-  token: { status: "active" | "inactive" | "none"; lastUsedAt: string | null };
+  token: { status: "active" | "inactive" | "none"; lastUsedAt: string | null; usesToday: number };
   joinedAt: string;
 }
 
@@ -111,6 +111,8 @@ export interface MyToken {
     hint: string;
     createdAt: string;
     lastUsedAt: string | null;
+    /** Checks passed today (UTC), written every few seconds. */
+    usesToday: number;
   } | null;
 }
 

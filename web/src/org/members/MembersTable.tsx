@@ -17,6 +17,10 @@ interface Props {
 const TOKEN_WORDS = { active: "Active", inactive: "Inactive", none: "None" } as const;
 
 /** One page of members, in a table that scrolls sideways on narrow screens. */
+function usesToday(uses: number): string {
+  return `${uses.toLocaleString()} ${uses === 1 ? "use" : "uses"} today`;
+}
+
 export function MembersTable(props: Props) {
   const { members, selectable, selected, onSelect, products, onChanged, onFailed } = props;
   const allSelected = members.every((m) => selected.has(m.userId));
@@ -80,7 +84,8 @@ export function MembersTable(props: Props) {
                 {member.token.lastUsedAt && (
                   <span className="org-hint">
                     {" "}
-                    (last used {formatDateTime(member.token.lastUsedAt)})
+                    (last used {formatDateTime(member.token.lastUsedAt)},{" "}
+                    {usesToday(member.token.usesToday)})
                   </span>
                 )}
               </td>
