@@ -40,9 +40,13 @@ export async function deleteAccount(ctx: Context, userId: string): Promise<void>
       })),
     );
     await deleteUserRow(tx, userId);
+    // Each organization's cached answers go, here and in every other instance: the
+    // person's tokens must stop at once, as when they leave one organization.
+    for (const { orgId } of memberships) await ctx.tokenChecks.announce(tx, { orgId });
 
     return memberships;
   });
 
+  for (const { orgId } of ended) ctx.tokenChecks.forget({ orgId });
   ctx.log.info({ userId, organizations: ended.map((m) => m.orgId) }, "account.deleted");
 }

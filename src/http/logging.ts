@@ -1,15 +1,25 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from "fastify";
 
+/** `%74` and the other escapes of ASCII characters decoded, the rest left as they are. */
+function decodeAscii(path: string): string {
+  return path.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex: string) =>
+    String.fromCharCode(parseInt(hex, 16)),
+  );
+}
+
 /**
  * A URL as it may appear in a log: no query string, and no token or link secret from the
- * path (`/t/<token>/...`, `/invite/<secret>`, `/api/v1/invitation-links/<secret>`).
+ * path (`/t/<token>/...`, `/invite/<secret>`, `/api/v1/invitation-links/<secret>`). Escapes
+ * are decoded first, since the router decodes `/%74/<token>` to `/t/<token>`, and anything
+ * token-shaped left over is withheld too.
  */
 export function redactUrl(url: string): string {
-  const path = url.split("?")[0] ?? "";
+  const path = decodeAscii(url.split("?")[0] ?? "");
 
   return path
-    .replace(/\/t\/[^/]*/g, "/t/[redacted]")
-    .replace(/\/(invite|invitation-links)\/[^/]+/g, "/$1/[redacted]");
+    .replace(/\/t\/[^/]*/gi, "/t/[redacted]")
+    .replace(/\/(invite|invitation-links)\/[^/]+/gi, "/$1/[redacted]")
+    .replace(/tsr_[0-9A-Za-z]*/g, "tsr_[redacted]");
 }
 
 /** Whether the logger writes `level`; the silent logger of `logger: false` writes nothing. */

@@ -9,7 +9,11 @@ function unstorable(text: string): boolean {
   return text.includes("\u0000") || !checked.isWellFormed();
 }
 
-function findUnstorable(value: unknown, path: string): string | undefined {
+/** What a refused field is told: the same words wherever text is checked. */
+export const UNSTORABLE = "holds a NUL character or broken Unicode";
+
+/** The JSON pointer of the first text in `value` (under `path`) no column can keep, if any. */
+export function findUnstorable(value: unknown, path: string): string | undefined {
   if (typeof value === "string") return unstorable(value) ? path : undefined;
   if (typeof value !== "object" || value === null) return undefined;
 
@@ -37,7 +41,7 @@ export async function rejectUnstorableText(request: FastifyRequest): Promise<voi
     const path = findUnstorable(value, `/${part}`);
     if (path) {
       throw new AppError("request.invalid", {
-        fields: [{ path, message: "holds a NUL character or broken Unicode" }],
+        fields: [{ path, message: UNSTORABLE }],
       });
     }
   }

@@ -7,6 +7,7 @@ import {
   subscription,
   type Person,
 } from "../../test/helpers/fixtures.ts";
+import { PASSWORD } from "../../test/helpers/people.ts";
 import { startTestServer, type TestServer } from "../../test/helpers/server.ts";
 import { processDueSubscriptions } from "../billing/renewals.ts";
 import type * as format from "./format.ts";
@@ -186,6 +187,15 @@ const cases: Case[] = [
     before: [200, ["conda"]],
     async change({ member, orgId }) {
       expect((await member.client.post(`${org(orgId)}/leave`)).status).toBe(204);
+    },
+    after: [403, "token.inactive"],
+  },
+  {
+    name: "the member's account deleted",
+    before: [200, ["conda"]],
+    async change({ member }) {
+      const deleted = await member.client.delete("/api/v1/auth/me", { password: PASSWORD });
+      expect(deleted.status).toBe(204);
     },
     after: [403, "token.inactive"],
   },

@@ -81,6 +81,10 @@ const cases: Array<[string, () => Request]> = [
     "a repeated product (400, not one of them)",
     () => ({ url: `/auth/check/t/${token}/c?product=a&product=b` }),
   ],
+  ["a NUL in the product", () => ({ url: `/auth/check/t/${token}/c?product=%00` })],
+  ["a NUL in another query field", () => ({ url: `/auth/check?other=%00&product=conda` })],
+  ["a NUL in the path token", () => ({ url: "/auth/check/t/tsr_%00/conda" })],
+  ["a product that is not UTF-8", () => ({ url: `/auth/check/t/${token}/c?product=%ED%A0%80` })],
   ["a URL that does not decode", () => ({ url: `/auth/check/t/${token}/conda/%ff` })],
 ];
 

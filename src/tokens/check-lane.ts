@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context } from "../context.ts";
+import { parse as parseQuery } from "fast-querystring";
 import { redactUrl, writeRequestLine } from "../http/logging.ts";
+import { findUnstorable, UNSTORABLE } from "../http/text-guard.ts";
 import { answerCheck, type CheckQuestion, type CheckReply, errorReply } from "./check-answers.ts";
 
 const CHECK = "/auth/check";
@@ -21,40 +23,44 @@ function checkTarget(request: IncomingMessage): { path: string; query: string } 
 
 const INVALID_URL = errorReply("request.invalid", { reason: "the URL is not valid" });
 
-function single(name: string): CheckReply {
-  return errorReply("request.invalid", {
-    fields: [{ path: `/querystring/${name}`, message: "must be string" }],
-  });
+function invalidField(path: string, message: string): CheckReply {
+  return errorReply("request.invalid", { fields: [{ path, message }] });
 }
 
-/** The question a check request asks, or the 400 it gets for a URL that cannot be read. */
+/**
+ * The question a check request asks, or the 400 it gets, as the route would give it: a URL
+ * that does not decode, text no column can keep (`rejectUnstorableText`), or a repeated
+ * `product`. The query is read by the parser Fastify's router uses, so both agree on it.
+ */
 function questionOf(
   request: IncomingMessage,
   path: string,
   query: string,
 ): CheckQuestion | CheckReply {
-  const question: CheckQuestion = {
-    authorization: request.headers.authorization,
-    originalUri: header(request, "x-original-uri"),
-  };
-
+  let rest: string | undefined;
   if (path.startsWith(PATH_FORM)) {
-    let rest: string;
     try {
       rest = decodeURIComponent(path.slice(PATH_FORM.length));
     } catch {
       return INVALID_URL;
     }
-    question.pathToken = rest.split("/")[0] ?? "";
   }
+  const parsed = query ? (parseQuery(query) as Record<string, string | string[]>) : {};
 
-  if (query) {
-    const products = new URLSearchParams(query).getAll("product");
-    if (products.length > 1) return single("product");
-    question.product = products[0];
-  }
+  const unstorable =
+    findUnstorable(parsed, "/querystring") ??
+    (rest === undefined ? undefined : findUnstorable({ "*": rest }, "/params"));
+  if (unstorable) return invalidField(unstorable, UNSTORABLE);
 
-  return question;
+  const product = parsed.product;
+  if (Array.isArray(product)) return invalidField("/querystring/product", "must be string");
+
+  return {
+    authorization: request.headers.authorization,
+    originalUri: header(request, "x-original-uri"),
+    pathToken: rest === undefined ? undefined : (rest.split("/")[0] ?? ""),
+    product,
+  };
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {
@@ -68,8 +74,32 @@ function send(response: ServerResponse, reply: CheckReply): void {
   response.end(reply.body);
 }
 
+/**
+ * Checks shed under overload, counted and logged at most once a second: a line for each would
+ * add work exactly when there is none to spare.
+ */
+class ShedCount {
+  private shed = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly ctx: Context) {}
+
+  add(): void {
+    this.shed += 1;
+    if (this.timer) return;
+
+    this.timer = setTimeout(() => {
+      this.ctx.log.warn({ shed: this.shed }, "token checks shed for lack of room");
+      this.shed = 0;
+      this.timer = undefined;
+    }, 1_000);
+    this.timer.unref();
+  }
+}
+
 async function serve(
   ctx: Context,
+  shed: ShedCount,
   request: IncomingMessage,
   response: ServerResponse,
   target: { path: string; query: string },
@@ -86,6 +116,10 @@ async function serve(
   }
   send(response, reply);
 
+  if (reply.status === 503) {
+    shed.add();
+    return;
+  }
   writeRequestLine(ctx.log, reply.status, () => ({
     method: request.method ?? "GET",
     url: redactUrl(request.url ?? ""),
@@ -104,11 +138,13 @@ async function serve(
 export function checkLane(
   ctx: Context,
 ): (request: IncomingMessage, response: ServerResponse) => boolean {
+  const shed = new ShedCount(ctx);
+
   return (request, response) => {
     const target = checkTarget(request);
     if (!target) return false;
 
-    void serve(ctx, request, response, target);
+    void serve(ctx, shed, request, response, target);
 
     return true;
   };

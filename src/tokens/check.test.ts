@@ -229,6 +229,17 @@ describe("checkToken: secrecy", () => {
     await bearer(token);
     await server.client().get(`/auth/check/t/${token}/conda/noarch/repodata.json`);
     await server.client().get("/auth/check", { "x-original-uri": `/t/${token}/conda/` });
+    // Spellings the router decodes to the path form, or answers 404 or 400 to.
+    for (const path of [
+      `/auth/check/%74/${token}/conda/noarch/repodata.json`,
+      `/%61uth/check/%74/${token}`,
+      `/auth/check/t%2F${token}`,
+      `/auth/check%2Ft%2F${token}`,
+      `/auth/check/t/%74sr_${token.slice(4)}/conda`,
+      `/auth/check/%74/${token}/%ff`,
+    ]) {
+      await fetch(server.url + path);
+    }
 
     expect(logLines.some((line) => line.includes("/auth/check"))).toBe(true);
     expect(logLines.filter((line) => line.includes(token.slice(4)))).toEqual([]);

@@ -4,9 +4,10 @@ import { startTestServer, type TestServer } from "../../test/helpers/server.ts";
 import { generateToken } from "./format.ts";
 
 let server: TestServer;
+const logLines: string[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer({ env: { TOKEN_CHECK_MAX_IN_FLIGHT: "1" } });
+  server = await startTestServer({ env: { TOKEN_CHECK_MAX_IN_FLIGHT: "1" }, logLines });
 });
 
 afterAll(async () => {
@@ -62,6 +63,12 @@ describe("load shedding", () => {
       expect(shed.headers.get("cache-control")).toBe("no-store");
     }
     expect(cached.map((a) => a.status)).toEqual(Array(20).fill(200));
+
+    // One line for the lot, not one per shed check.
+    const shedLines = () => logLines.filter((line) => line.includes("token checks shed"));
+    await expect.poll(shedLines, { timeout: 3_000 }).toHaveLength(1);
+    expect(JSON.parse(shedLines()[0] ?? "{}")).toMatchObject({ level: 40, shed: 59 });
+    expect(logLines.filter((line) => line.includes('"statusCode":503'))).toEqual([]);
   });
 
   it("takes checks again once the lookups in flight are done", async () => {

@@ -9,17 +9,19 @@ const CLIENT_ENV = { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" };
 export interface CurlAnswer {
   status: number;
   retryAfter: string;
+  contentType: string;
+  cacheControl: string;
   body: Buffer;
 }
 
-/** One GET with Debian's curl; the status and Retry-After go to stderr, the body to stdout. */
+/** One GET with Debian's curl; the status and three headers go to stderr, the body to stdout. */
 export async function curl(url: string, headers: Record<string, string> = {}) {
   const args = [
     "--silent",
     "--noproxy",
     "*",
     "--write-out",
-    "%{stderr}%{http_code} %header{retry-after}",
+    "%{stderr}%{http_code}\t%header{retry-after}\t%header{content-type}\t%header{cache-control}",
   ];
   for (const [name, value] of Object.entries(headers)) args.push("--header", `${name}: ${value}`);
 
@@ -27,9 +29,17 @@ export async function curl(url: string, headers: Record<string, string> = {}) {
     encoding: "buffer",
     env: CLIENT_ENV,
   });
-  const [status = "", retryAfter = ""] = stderr.toString().split(" ");
+  const [status = "", retryAfter = "", contentType = "", cacheControl = ""] = stderr
+    .toString()
+    .split("\t");
 
-  return { status: Number(status), retryAfter, body: stdout } satisfies CurlAnswer;
+  return {
+    status: Number(status),
+    retryAfter,
+    contentType,
+    cacheControl,
+    body: stdout,
+  } satisfies CurlAnswer;
 }
 
 /** Reads a package's info/ over HTTP range requests and prints its info/index.json. */

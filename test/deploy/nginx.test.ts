@@ -94,6 +94,7 @@ describe.skipIf(missing.length > 0)(title, () => {
         const file = await get(token, `conda/noarch/${p.fileName}`);
         expect(file.status).toBe(200);
         expect(sha256(file.body)).toBe(p.sha256);
+        expect(file.cacheControl).toBe("private");
       }
     }
   });
@@ -249,9 +250,11 @@ describe.skipIf(missing.length > 0)(`${title}: Tessera unavailable`, () => {
         authorization: `Bearer ${generateToken()}`,
       }),
     ]) {
-      expect({ status: answer.status, retryAfter: answer.retryAfter }).toEqual({
+      expect(answer).toMatchObject({
         status: 503,
         retryAfter: "1",
+        contentType: "text/plain",
+        cacheControl: "no-store",
       });
     }
   });

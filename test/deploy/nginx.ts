@@ -54,7 +54,7 @@ worker_processes 1;
 ${user}
 pid ${path.join(folder, "nginx.pid")};
 error_log ${path.join(folder, "error.log")} info;
-events { worker_connections 256; }
+events { worker_connections 1024; }
 http {
   types { application/json json; }
   default_type application/octet-stream;
