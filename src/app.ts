@@ -16,7 +16,12 @@ import type { Config } from "./config.ts";
 import type { Context } from "./context.ts";
 import type { Database } from "./db/database.ts";
 import { ERRORS } from "./errors.ts";
-import { handleError, handleFrameworkError, handleNotFound } from "./http/errors.ts";
+import {
+  handleClientError,
+  handleError,
+  handleFrameworkError,
+  handleNotFound,
+} from "./http/errors.ts";
 import { logRequest } from "./http/logging.ts";
 import { checkOrigin } from "./http/origin.ts";
 import { rejectUnstorableText } from "./http/text-guard.ts";
@@ -116,6 +121,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: App; ctx: Co
     trustProxy: config.trustProxy as boolean | string[],
     bodyLimit: 1024 * 1024,
     frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const sealer = new Sealer(config.secret);

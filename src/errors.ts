@@ -10,6 +10,8 @@ export const ERRORS = {
   "request.unsupported_media_type": [415, "The request body must be JSON."],
   "request.cross_origin": [403, "Cookie-authenticated changes must come from this site."],
   "request.not_found": [404, "No such route."],
+  "request.timeout": [408, "The request took too long to arrive."],
+  "request.headers_too_large": [431, "The request's headers are too large."],
   "request.rate_limited": [429, "Too many requests; try again later."],
   "request.internal": [500, "Something went wrong on our side."],
 

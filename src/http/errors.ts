@@ -1,3 +1,5 @@
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { AppError, ERRORS, type ErrorCode, fromConstraint } from "../errors.ts";
 
@@ -58,7 +60,32 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
 }
 
 export function handleNotFound(_request: FastifyRequest, reply: FastifyReply) {
-  return reply.code(404).send(body("request.not_found"));
+  return reply.code(404).header("cache-control", "no-store").send(body("request.not_found"));
+}
+
+const CLIENT_ERRORS: Record<string, ErrorCode> = {
+  ERR_HTTP_REQUEST_TIMEOUT: "request.timeout",
+  HPE_HEADER_OVERFLOW: "request.headers_too_large",
+};
+
+/**
+ * A request Node could not even parse (headers too large, too slow, not HTTP): our error body,
+ * written straight to the socket, which is then closed, as Node and Fastify do.
+ */
+export function handleClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+
+  const code = CLIENT_ERRORS[error.code ?? ""] ?? "request.invalid";
+  const status = ERRORS[code][0];
+  const text = JSON.stringify(body(code));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n` +
+        `Cache-Control: no-store\r\nConnection: close\r\n\r\n${text}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 /**

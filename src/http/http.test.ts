@@ -196,6 +196,19 @@ describe("text no column can keep", () => {
     expect(text).not.toContain(token);
   });
 
+  it("headers too large get our error body, and nothing answered under /auth/check is kept", async () => {
+    const huge = await fetch(`${server.url}/auth/check`, {
+      headers: { "x-filler": "a".repeat(20_000) },
+    });
+    const notFound = await fetch(`${server.url}/auth/check/`);
+
+    expect(huge.status).toBe(431);
+    expect(((await huge.json()) as any).error.code).toBe("request.headers_too_large");
+    expect(huge.headers.get("cache-control")).toBe("no-store");
+    expect(notFound.status).toBe(404);
+    expect(notFound.headers.get("cache-control")).toBe("no-store");
+  });
+
   it("an unknown field in a body is refused, not silently dropped", async () => {
     const answer = await server.client().post("/api/v1/auth/sign-up", {
       name: "Eve",
