@@ -10,6 +10,15 @@ export const CHANGE_CHANNEL = "tessera_token_cache";
 const RETRY_FIRST_MS = 200;
 const RETRY_MAX_MS = 5_000;
 
+/**
+ * How often the listening connection is asked `select 1`, and how long the answer may take.
+ * A connection cut without a word (a network fault, a failover) raises no error for hours;
+ * this finds it within a second, and the cache is off from then until a new one listens.
+ */
+export const HEARTBEAT_MS = 400;
+export const HEARTBEAT_TIMEOUT_MS = 600;
+const CONNECT_TIMEOUT_MS = 2_000;
+
 /** The NOTIFY payload: `<sender> <orgId or empty> <hash in hex or empty>`. */
 function encode(sender: string, change: TokenChange): string {
   return `${sender} ${change.orgId ?? ""} ${change.hash?.toString("hex") ?? ""}`;
@@ -48,6 +57,7 @@ export class ChangeListener {
   private client: pg.Client | undefined;
   private retryMs = RETRY_FIRST_MS;
   private retryTimer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
   private stopped = false;
   private listeningNow = false;
 
@@ -71,6 +81,7 @@ export class ChangeListener {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.heartbeat);
     this.listeningNow = false;
     this.cache.suspend();
     await this.client?.end().catch(() => {});
@@ -81,6 +92,9 @@ export class ChangeListener {
       connectionString: this.url,
       application_name: this.applicationName,
       keepAlive: true,
+      query_timeout: HEARTBEAT_TIMEOUT_MS,
+      // A server that does not answer at all must not hold the reconnection up for good.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     });
     this.client = client;
     client.on("notification", (message) => {
@@ -106,7 +120,27 @@ export class ChangeListener {
     this.retryMs = RETRY_FIRST_MS;
     this.listeningNow = true;
     this.cache.resume();
-    this.log.info({ channel: CHANGE_CHANNEL }, "token cache listening");
+    this.beat(client);
+    this.log.info(
+      { channel: CHANGE_CHANNEL, applicationName: this.applicationName },
+      "token cache listening",
+    );
+  }
+
+  /** Asks the connection a question now and then; one unanswered in time counts as lost. */
+  private beat(client: pg.Client): void {
+    clearInterval(this.heartbeat);
+    let asking = false;
+    this.heartbeat = setInterval(() => {
+      if (asking) return;
+
+      asking = true;
+      client
+        .query("select 1")
+        .catch((error: unknown) => this.lost(client, error))
+        .finally(() => (asking = false));
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
   }
 
   /** The connection failed or ended: no more caching until a new one listens. */
@@ -115,7 +149,12 @@ export class ChangeListener {
 
     this.client = undefined;
     this.listeningNow = false;
+    clearInterval(this.heartbeat);
     this.cache.suspend();
+    // A connection that went quiet would not close cleanly: drop its socket outright.
+    (
+      client as pg.Client & { connection?: { stream?: { destroy(): void } } }
+    ).connection?.stream?.destroy();
     client.end().catch(() => {});
     if (this.stopped) return;
 
