@@ -187,6 +187,11 @@ describe.skipIf(missing.length > 0)(title, () => {
     const { orgId, token } = await withToken();
     expect(await statuses(token)).toEqual([200, 200]);
     expect(await statuses(`${token}x`)).toEqual([401, 401]);
+    // Escaped spellings of the token, refused, must not reach the log either.
+    const escaped = `%74sr_${token.slice(4)}`;
+    for (const path of [`/%74/${escaped}/conda/`, `/t/x/t/${escaped}/conda/`, `/t/${escaped}/x`]) {
+      expect((await curl(nginx.url + path)).status).toBeGreaterThanOrEqual(400);
+    }
 
     const log = await readFile(nginx.accessLog, "utf8");
     const mine = log.split("\n").filter((line) => line.includes(`org=${orgId} products=conda`));

@@ -35,6 +35,7 @@ async function channelConfig(settings: NginxSettings & { listen: string; accessL
     .join("\n")
     .replaceAll("@TESSERA@", settings.tessera)
     .replaceAll("@LISTEN@", settings.listen)
+    .replaceAll("@SERVER_NAME@", "localhost")
     .replaceAll("@CHANNEL_ROOT@", settings.channelRoot)
     .replaceAll("@ACCESS_LOG@", settings.accessLog);
   if (/@[A-Z_]+@/.test(filled)) throw new Error("a setting of the shipped config is not filled");
