@@ -178,3 +178,29 @@ export async function seatedToken(tessera: Tessera, userId: string): Promise<str
 
   return token;
 }
+
+const stops: Array<() => Promise<void>> = [];
+let listening = false;
+
+async function stopEverything(): Promise<void> {
+  for (const stop of [...stops].reverse()) await stop().catch(() => {});
+  process.exit(130);
+}
+
+/**
+ * Runs `stop` on Ctrl-C or SIGTERM as well (the latest registered first), then exits, so an
+ * interrupted run leaves no server, nginx or database behind. Answers a function that takes
+ * `stop` back.
+ */
+export function stopOnSignal(stop: () => Promise<void>): () => void {
+  if (!listening) {
+    listening = true;
+    process.once("SIGINT", () => void stopEverything());
+    process.once("SIGTERM", () => void stopEverything());
+  }
+  stops.push(stop);
+
+  return () => {
+    stops.splice(stops.indexOf(stop), 1);
+  };
+}

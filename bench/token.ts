@@ -20,7 +20,7 @@ import path from "node:path";
 import Fastify from "fastify";
 import { startNginx } from "../test/deploy/nginx.ts";
 import { freePort } from "../test/helpers/ports.ts";
-import { owner, seatedToken, startBenchServer } from "./common.ts";
+import { owner, seatedToken, startBenchServer, stopOnSignal } from "./common.ts";
 
 const CONNECTIONS = 100;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -120,6 +120,12 @@ async function throughNginx(tesseraUrl: string, token: string): Promise<void> {
   const cpu = PINNED ? LOAD_CPU : undefined;
   const checked = await startNginx({ tessera, channelRoot: folder.root, cpu });
   const plain = await startNginx({ tessera, channelRoot: folder.root, plain: true, cpu });
+  const stopAll = async () => {
+    await checked.stop();
+    await plain.stop();
+    await folder.remove();
+  };
+  const release = stopOnSignal(stopAll);
   try {
     const file = "/conda/noarch/repodata.json";
     const baseline = await measure(plain.url + file);
@@ -127,9 +133,8 @@ async function throughNginx(tesseraUrl: string, token: string): Promise<void> {
     report("nginx, no check (baseline)", baseline, baseline);
     report("nginx + check, token URL", viaToken, baseline);
   } finally {
-    await checked.stop();
-    await plain.stop();
-    await folder.remove();
+    release();
+    await stopAll();
   }
 }
 
@@ -140,6 +145,12 @@ async function main(): Promise<void> {
   const { tessera } = bench;
   const uncached = await bench.another({ TOKEN_CACHE_SECONDS: "0" });
   const bare = await bareRoute();
+  const stopAll = async () => {
+    await bare.stop();
+    await uncached.stop();
+    await bench.stop();
+  };
+  const release = stopOnSignal(stopAll);
 
   try {
     const who = await owner(tessera);
@@ -166,9 +177,8 @@ async function main(): Promise<void> {
     );
     await throughNginx(tessera.url, token);
   } finally {
-    await bare.stop();
-    await uncached.stop();
-    await bench.stop();
+    release();
+    await stopAll();
   }
 }
 
