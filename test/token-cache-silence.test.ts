@@ -3,12 +3,7 @@ import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AnswerCache } from "../src/tokens/cache.ts";
-import {
-  ChangeListener,
-  HEARTBEAT_MS,
-  HEARTBEAT_TIMEOUT_MS,
-  notifyTokenChange,
-} from "../src/tokens/notify.ts";
+import { ChangeListener, notifyTokenChange } from "../src/tokens/notify.ts";
 import { sha256Hex } from "../src/secrets.ts";
 import { createTestDatabase, onServer, type TestDatabase } from "./helpers/db.ts";
 
@@ -80,7 +75,7 @@ describe.skipIf(!onServer)("the change feed going quiet", () => {
     await database?.drop();
   });
 
-  it("turns the cache off within 1.5 s, and on again once a new connection listens", async () => {
+  it("turns the cache off within a second, and on again once a new connection listens", async () => {
     expect(listener.listening).toBe(true);
     cache.set(key, good, cache.epoch, Date.now());
     expect(cache.get(key, Date.now())).toBe(good);
@@ -90,7 +85,7 @@ describe.skipIf(!onServer)("the change feed going quiet", () => {
     await database.db.transaction((tx) => notifyTokenChange(tx, "elsewhere", { orgId: "acme" }));
     const quiet = Date.now();
     await expect.poll(() => cache.enabled, { interval: 20, timeout: 3_000 }).toBe(false);
-    expect(Date.now() - quiet).toBeLessThan(HEARTBEAT_MS + HEARTBEAT_TIMEOUT_MS + 500);
+    expect(Date.now() - quiet).toBeLessThan(1_000);
     expect(cache.get(key, Date.now())).toBeUndefined();
 
     // Attempts to connect again meanwhile reach nothing, and must give up rather than hang.

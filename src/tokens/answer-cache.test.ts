@@ -95,4 +95,22 @@ describe("the answer cache", () => {
     expect(cache.size).toBe(0);
     expect(cache.get(first, 1)).toBeUndefined();
   });
+
+  it("serves answers only until the change feed's lease runs out, and again once renewed", () => {
+    let monotonic = 0;
+    const cache = new AnswerCache(TTL, 10, () => monotonic);
+    const key = sha256Hex("a token");
+    cache.confirm(750);
+    cache.set(key, good("acme"), cache.epoch, 0);
+
+    monotonic = 749;
+    expect(cache.get(key, 1)).toEqual(good("acme"));
+    monotonic = 750;
+    expect(cache.get(key, 1)).toBeUndefined();
+    cache.set(sha256Hex("another"), good("acme"), cache.epoch, 0);
+    expect(cache.size).toBe(1);
+
+    cache.confirm(1_500);
+    expect(cache.get(key, 1)).toEqual(good("acme"));
+  });
 });

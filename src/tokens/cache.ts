@@ -52,15 +52,21 @@ export class AnswerCache {
   private readonly byOrganization = new Map<string, Set<string>>();
   private epochValue = 0;
   private suspended = false;
+  /** On the `monotonic` clock: answers are served only before it (see `confirm`). */
+  private confirmedUntil = Infinity;
 
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries: number,
+    private readonly monotonic: () => number = () => performance.now(),
   ) {}
 
-  /** False when the TTL is 0 or the change feed is down: every check asks the database. */
+  /**
+   * False when the TTL is 0, the change feed is down, or it has not confirmed lately that it
+   * missed nothing: every check asks the database.
+   */
   get enabled(): boolean {
-    return this.ttlMs > 0 && !this.suspended;
+    return this.ttlMs > 0 && !this.suspended && this.monotonic() < this.confirmedUntil;
   }
 
   /** Moves on at every drop; take it before a lookup and hand it to `set`. */
@@ -120,6 +126,16 @@ export class AnswerCache {
     this.epochValue += 1;
     this.entries.clear();
     this.byOrganization.clear();
+  }
+
+  /**
+   * The change feed has just shown that it missed no change, and lets answers be served until
+   * `until` (milliseconds on the `monotonic` clock). Past it nothing is served or stored until
+   * it shows so again: a feed gone quiet without an error turns the cache off on time, however
+   * long its connection takes to be declared lost.
+   */
+  confirm(until: number): void {
+    this.confirmedUntil = until;
   }
 
   /** Stops serving and storing answers, and drops what it has, until `resume`. */

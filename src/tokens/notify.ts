@@ -11,12 +11,17 @@ const RETRY_FIRST_MS = 200;
 const RETRY_MAX_MS = 5_000;
 
 /**
- * How often the listening connection is asked `select 1`, and how long the answer may take.
- * A connection cut without a word (a network fault, a failover) raises no error for hours;
- * this finds it within about 1.5 s, and the cache is off from then until a new one listens.
- * The timeout leaves room for a busy event loop: a false alarm costs only a reconnection.
+ * How often the listening connection is asked `select 1`. PostgreSQL sends a listener every
+ * notification committed before a query ahead of that query's answer, so each answer shows
+ * that nothing committed before the question was missed, and lets the cache serve answers for
+ * LEASE_MS from the moment it was asked. A connection cut without a word (a network fault, a
+ * failover) raises no error for hours: the cache is off within LEASE_MS of the last answer
+ * all the same, and every change reaches answers within a second whether it is heard or not.
+ * An answer later than HEARTBEAT_TIMEOUT_MS counts the connection as lost and a new one is
+ * made; the margin is room for a busy event loop, where a late answer only pauses the cache.
  */
-export const HEARTBEAT_MS = 500;
+export const HEARTBEAT_MS = 250;
+export const LEASE_MS = 750;
 export const HEARTBEAT_TIMEOUT_MS = 1_000;
 const CONNECT_TIMEOUT_MS = 2_000;
 
@@ -109,8 +114,10 @@ export class ChangeListener {
     client.on("error", (error) => this.lost(client, error));
     client.on("end", () => this.lost(client));
 
+    let asked: number;
     try {
       await client.connect();
+      asked = performance.now();
       await client.query(`listen ${CHANGE_CHANNEL}`);
     } catch (error) {
       this.lost(client, error);
@@ -120,6 +127,7 @@ export class ChangeListener {
 
     this.retryMs = RETRY_FIRST_MS;
     this.listeningNow = true;
+    this.cache.confirm(asked + LEASE_MS);
     this.cache.resume();
     this.beat(client);
     this.log.info(
@@ -128,7 +136,10 @@ export class ChangeListener {
     );
   }
 
-  /** Asks the connection a question now and then; one unanswered in time counts as lost. */
+  /**
+   * Asks the connection a question now and then: each answer renews the cache's lease, and
+   * one not given in time counts the connection as lost.
+   */
   private beat(client: pg.Client): void {
     clearInterval(this.heartbeat);
     let asking = false;
@@ -136,8 +147,12 @@ export class ChangeListener {
       if (asking) return;
 
       asking = true;
+      const asked = performance.now();
       client
         .query("select 1")
+        .then(() => {
+          if (this.client === client) this.cache.confirm(asked + LEASE_MS);
+        })
         .catch((error: unknown) => this.lost(client, error))
         .finally(() => (asking = false));
     }, HEARTBEAT_MS);
