@@ -1,49 +1,10 @@
-import { createConnection, createServer, type Server, type Socket } from "node:net";
-import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AnswerCache } from "../src/tokens/cache.ts";
 import { ChangeListener, notifyTokenChange } from "../src/tokens/notify.ts";
 import { sha256Hex } from "../src/secrets.ts";
 import { createTestDatabase, onServer, type TestDatabase } from "./helpers/db.ts";
-
-/**
- * A TCP relay to PostgreSQL that can go quiet: while `silent`, bytes are swallowed both ways and
- * nothing is closed, as when a network path or a failed-over server stops answering.
- */
-class QuietableRelay {
-  silent = false;
-  private readonly sockets = new Set<Socket>();
-  private readonly server: Server;
-
-  constructor(private readonly target: { host: string; port: number }) {
-    this.server = createServer((client) => {
-      const upstream = createConnection(target);
-      for (const [from, to] of [
-        [client, upstream],
-        [upstream, client],
-      ] as const) {
-        this.sockets.add(from);
-        from.on("data", (bytes) => {
-          if (!this.silent) to.write(bytes);
-        });
-        from.on("close", () => to.destroy());
-        from.on("error", () => to.destroy());
-      }
-    });
-  }
-
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-
-    return (this.server.address() as AddressInfo).port;
-  }
-
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
+import { type QuietableRelay, relayTo } from "./helpers/relay.ts";
 
 const key = sha256Hex("a token");
 const good = {
@@ -62,10 +23,9 @@ describe.skipIf(!onServer)("the change feed going quiet", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const url = new URL(database.url ?? "");
-    relay = new QuietableRelay({ host: url.hostname, port: Number(url.port || 5432) });
-    url.port = String(await relay.listen());
-    listener = new ChangeListener(url.toString(), cache, pino({ level: "silent" }));
+    const relayed = await relayTo(database.url ?? "");
+    relay = relayed.relay;
+    listener = new ChangeListener(relayed.url, cache, pino({ level: "silent" }));
     await listener.start();
   });
 

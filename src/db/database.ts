@@ -7,16 +7,23 @@ export interface QueryResult<T> {
   rowCount: number;
 }
 
+/** How a query runs on a PostgreSQL server. PGlite, inside this process, ignores both. */
+export interface QueryOptions {
+  /** Names the statement: the server parses and plans it once per connection, not per call. */
+  name?: string;
+  /**
+   * Gives up after this long, and the pool drops the connection the query was on: a server
+   * that stops answering must not hold the caller, or the connection, for good.
+   */
+  timeoutMs?: number;
+}
+
 /** Anything that runs SQL: the database itself or an open transaction. */
 export interface Queryable {
-  /**
-   * `prepared` names the statement: a PostgreSQL server then parses and plans it once per
-   * connection rather than on every call (the token check's lookup). PGlite ignores it.
-   */
   query<T = Row>(
     text: string,
     params?: readonly unknown[],
-    prepared?: string,
+    options?: QueryOptions,
   ): Promise<QueryResult<T>>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;

@@ -1,24 +1,44 @@
 import pg from "pg";
 import { PostgresDialect } from "kysely";
-import type { Database, Queryable, QueryResult } from "./database.ts";
+import type { Database, Queryable, QueryOptions, QueryResult } from "./database.ts";
 
 // Counts come back as numbers, not strings: no count here reaches 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 const RETRYABLE = new Set(["40001", "40P01"]);
 const ATTEMPTS = 5;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * `work`, or an error once `ms` have passed. query_timeout covers a query that was sent; this
+ * covers the wait for a pool connection as well, which the pool ends on its own later.
+ */
+async function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from the database in ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 function queryable(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<T>(
       text: string,
       params?: readonly unknown[],
-      prepared?: string,
+      options: QueryOptions = {},
     ): Promise<QueryResult<T>> {
       const values = params as unknown[] | undefined;
-      const result = await client.query(
-        prepared ? { name: prepared, text, values } : { text, values },
-      );
+      // pg reads query_timeout per query too, though its types declare it per client only.
+      const config: pg.QueryConfig & { query_timeout?: number } = { text, values };
+      if (options.name) config.name = options.name;
+      if (options.timeoutMs) config.query_timeout = options.timeoutMs;
+      const asked = client.query(config);
+      const result = options.timeoutMs ? await within(asked, options.timeoutMs) : await asked;
 
       return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
     },
@@ -46,7 +66,12 @@ async function once<T>(pool: pg.Pool, work: (tx: Queryable) => Promise<T>): Prom
 
 /** A PostgreSQL server through a `pg` pool. */
 export function openServer(url: string, poolSize = 10): Database & { pool: pg.Pool } {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // A server that stops answering fails a wait for a connection after a while, not never.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
   pool.on("error", () => {
     // An idle client lost its connection; the pool replaces it on the next checkout.
   });
@@ -56,7 +81,7 @@ export function openServer(url: string, poolSize = 10): Database & { pool: pg.Po
     kind: "server",
     pool,
     dialect: new PostgresDialect({ pool }),
-    query: (text, params, prepared) => plain.query(text, params, prepared),
+    query: (text, params, options) => plain.query(text, params, options),
     exec: (script) => plain.exec(script),
 
     async transaction<T>(work: (tx: Queryable) => Promise<T>) {

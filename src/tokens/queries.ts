@@ -128,6 +128,12 @@ export async function organizationName(q: Queryable, orgId: string): Promise<str
   return result.rows[0]?.name ?? orgId;
 }
 
+/**
+ * The longest a check waits for its lookup. nginx gives up on the check after 5 s; a lookup
+ * hung on a server that stopped answering would hold its place among the checks in flight.
+ */
+const LOOKUP_TIMEOUT_MS = 2_000;
+
 export interface TokenStanding {
   orgId: string;
   tokenId: string;
@@ -164,7 +170,7 @@ export async function findTokenStanding(
       where h.token_hash = $1
       group by t.org_id, t.token_id`,
     [hash, at],
-    "token_standing",
+    { name: "token_standing", timeoutMs: LOOKUP_TIMEOUT_MS },
   );
 
   return result.rows[0] ?? null;
