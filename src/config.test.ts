@@ -41,6 +41,12 @@ describe("loadConfig", () => {
     [{ PORT: "http" }, 'PORT: expected a whole number, got "http"'],
     [{ PORT: "70000" }, "PORT: expected a number from 0 to 65535, got 70000"],
     [{ PUBLIC_URL: "not a url" }, 'PUBLIC_URL: expected a URL, got "not a url"'],
+    [
+      { CHANNEL_URL: "ftp://x/conda" },
+      'CHANNEL_URL: expected an http or https URL, got "ftp://x/conda"',
+    ],
+    [{ CHANNEL_URL: "file:///srv/conda" }, "CHANNEL_URL: expected an http or https URL"],
+    [{ CHANNEL_URL: "conda" }, 'CHANNEL_URL: expected a URL, got "conda"'],
     [{ SECRET: "short" }, "SECRET: must be at least 32 characters"],
     [{ INVITATION_LIFETIME: "7 days" }, "INVITATION_LIFETIME: expected a duration"],
     [{ TRUST_PROXY: "maybe" }, "TRUST_PROXY: expected true, false, a hop count or addresses"],
@@ -49,6 +55,16 @@ describe("loadConfig", () => {
     [{ PLANS: '[{"id":"x"}]' }, "PLANS[0].pricePerSeat: expected whole minor units"],
   ])("names the bad value in one line: %o", (env, message) => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(message);
+  });
+
+  it("takes an http or https CHANNEL_URL, and defaults it under PUBLIC_URL", () => {
+    const given = loadConfig({ DATA_DIR: dataDir(), CHANNEL_URL: "HTTPS://conda.example.com/c/" });
+    const plain = loadConfig({ DATA_DIR: dataDir(), CHANNEL_URL: "http://127.0.0.1:8080/conda" });
+    const fallback = loadConfig({ DATA_DIR: dataDir(), PUBLIC_URL: "https://tessera.example" });
+
+    expect(given.channelUrl).toBe("HTTPS://conda.example.com/c");
+    expect(plain.channelUrl).toBe("http://127.0.0.1:8080/conda");
+    expect(fallback.channelUrl).toBe("https://tessera.example/conda");
   });
 
   it("reads plans, durations and proxy settings", () => {

@@ -105,6 +105,17 @@ function url(env: Env, name: string, fallback: string | undefined): string | und
   return raw.replace(/\/+$/, "");
 }
 
+/** A URL people open in a browser or give to conda: http or https only. */
+function webUrl(env: Env, name: string, fallback: string): string {
+  const value = url(env, name, fallback) as string;
+  const { protocol } = new URL(value);
+  if (protocol !== "http:" && protocol !== "https:") {
+    throw new ConfigError(name, `expected an http or https URL, got "${value}"`);
+  }
+
+  return value;
+}
+
 const DURATION_UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** Reads "7d", "36h" or "90m". */
@@ -250,7 +261,7 @@ export function loadConfig(env: Env = process.env): Config {
       windowSeconds: integer(env, "SIGN_IN_RATE_WINDOW_SECONDS", 60, 1, 86_400),
     },
     plans: plans(env),
-    channelUrl: url(env, "CHANNEL_URL", `${publicUrl}/conda`) as string,
+    channelUrl: webUrl(env, "CHANNEL_URL", `${publicUrl}/conda`),
     mailRatePerSecond: integer(env, "MAIL_RATE_PER_SECOND", 20, 1, 10_000),
     upload: {
       maxBytes: integer(env, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

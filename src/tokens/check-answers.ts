@@ -22,7 +22,9 @@ export interface CheckReply {
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
-const TOKEN_IN_PATH = /\/t\/([^/?#]+)/;
+// The path's first `/t/<token>` only, the one nginx's rewrite and access log treat as the
+// token: a channel URL never puts it in the query string, so `?/t/<token>` proves nothing.
+const TOKEN_IN_PATH = /^[^?#]*?\/t\/([^/?#]+)/;
 
 // Errors too: a cached "no" would outlive a seat given back, a cached "yes" a revocation.
 const NO_STORE = "no-store";
@@ -36,7 +38,10 @@ function jsonHeaders(body: string): Record<string, string> {
   };
 }
 
-/** The token from `Authorization: Bearer`, else from a `/t/<token>/` path in X-Original-URI. */
+/**
+ * The token from `Authorization: Bearer`, else from a `/t/<token>/` in the path of
+ * X-Original-URI (never its query or fragment).
+ */
 export function tokenOf(question: CheckQuestion): string | undefined {
   if (question.pathToken !== undefined) return question.pathToken || undefined;
 

@@ -83,10 +83,11 @@ export async function tokenCheckRoutes(app: App, ctx: Context): Promise<void> {
         description:
           "For package repositories. The token comes as `Authorization: Bearer <token>`, or " +
           "inside a conda-style path `/t/<token>/...` in the `X-Original-URI` header (what " +
-          "nginx `auth_request` sends). The same check answers at `/auth/check/t/<token>/...`. " +
-          "200 with the organization and products in headers and body; 401 for a missing, " +
-          "malformed, unknown, reissued or revoked token; 403 for a token whose membership, " +
-          "seat or subscription has ended, or that does not cover `product`.",
+          "nginx `auth_request` sends; its path only, not its query). The same check answers " +
+          "at `/auth/check/t/<token>/...`. 200 with the organization and products in headers " +
+          "and body; 401 for a missing, malformed, unknown or reissued token; 403 for a token " +
+          "whose membership, seat or subscription has ended (a revoked last seat ends it for " +
+          "good), or that does not cover `product`.",
         querystring: Query,
         headers: CheckHeaders,
         response: answers,

@@ -112,6 +112,23 @@ describe("checkToken: no", () => {
     );
   });
 
+  it("reads the X-Original-URI token from its path only, never its query or fragment", async () => {
+    const { orgId, token } = await withToken();
+    const check = (uri: string) => server.client().get("/auth/check", { "x-original-uri": uri });
+
+    for (const uri of [
+      `/conda/noarch/repodata.json?/t/${token}`,
+      `/conda/noarch/repodata.json?x=/t/${token}/`,
+      `/conda/noarch/repodata.json#/t/${token}/`,
+    ]) {
+      await expectNo(check(uri), 401, "token.missing");
+    }
+
+    const yes = await check(`/t/${token}/conda/noarch/repodata.json?x=/t/other/`);
+    expect(yes.status).toBe(200);
+    expect(yes.headers.get("x-tessera-organization")).toBe(orgId);
+  });
+
   it("refuses garbage and a mistyped token as malformed without asking the database", async () => {
     const { token } = await withToken();
     const at = 10;

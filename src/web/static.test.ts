@@ -84,7 +84,24 @@ describe("the web app from its build folder", () => {
   });
 
   it("answers a client route with the app, so a reload keeps the page", async () => {
-    for (const route of ["/orgs", "/orgs/acme/members", "/invite/abc?x=1", "/signin?next=/orgs"]) {
+    const routes = [
+      "/orgs",
+      "/orgs/acme/members",
+      "/orgs/acme/token",
+      "/invite/abc?x=1",
+      "/signin?next=/orgs",
+      "/login",
+      "/signup",
+      "/register",
+      "/verify-email?token=abc",
+      "/reset-password?token=abc",
+      "/forgot-password",
+      "/account",
+      "/subscriptions",
+      "/token-access",
+      "/no-such-page",
+    ];
+    for (const route of routes) {
       const answer = await fetch(`${web.url}${route}`);
 
       expect(answer.status, route).toBe(200);
@@ -113,8 +130,54 @@ describe("the web app from its build folder", () => {
     }
 
     const post = await fetch(`${web.url}/orgs`, { method: "POST" });
+    expect(post.headers.get("cache-control")).toBe("no-store");
     expect(post.status).toBe(404);
     expect(await codeOf(post)).toBe("request.not_found");
+  });
+
+  it("answers the JSON 404, never the app, at a mistyped check URL or a channel path", async () => {
+    // nginx's auth_request takes any 2xx as a yes: the app's page there would let downloads in.
+    const paths = [
+      "/_tessera/check",
+      "/_tessera/check/pro",
+      "/_anything",
+      "/Auth/check",
+      "/AUTH/CHECK",
+      "/auth",
+      "/auth/",
+      "/auth/foo",
+      "/auth/check/",
+      "//auth/check",
+      "/%2Fauth/check",
+      "/API/v1/nothing",
+      "/t/tsr_abc/conda/noarch/repodata.json",
+      "/T/tsr_abc/conda/noarch/repodata.json",
+      "/.env",
+    ];
+    for (const route of paths) {
+      for (const method of ["GET", "HEAD"]) {
+        const answer = await fetch(`${web.url}${route}`, { method });
+
+        expect(answer.status, `${method} ${route}`).toBe(404);
+        expect(answer.headers.get("content-type"), route).toMatch(/^application\/json/);
+        expect(answer.headers.get("cache-control"), route).toBe("no-store");
+        if (method === "GET") expect(await codeOf(answer), route).toBe("request.not_found");
+      }
+    }
+  });
+
+  it("keeps the token check and its path form answering as the check", async () => {
+    const answers = {
+      "/auth/check": "token.missing",
+      "/auth/check/t/tsr_abc/conda/noarch/repodata.json": "token.malformed",
+    };
+    for (const [route, code] of Object.entries(answers)) {
+      const answer = await fetch(`${web.url}${route}`);
+
+      expect(answer.status, route).toBe(401);
+      expect(answer.headers.get("cache-control"), route).toBe("no-store");
+      expect(await codeOf(answer), route).toBe(code);
+    }
   });
 
   it("leaves the API's own routes alone", async () => {

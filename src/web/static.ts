@@ -22,8 +22,38 @@ export function hasWebBuild(root: string): boolean {
   return existsSync(path.join(root, "index.html"));
 }
 
-// Paths that belong to the server, and build files: an unknown one is a 404, never the app.
-const NOT_APP_PATHS = /^\/(api|dev|assets)(\/|$)|^\/auth\/check|^\/(healthz|readyz)(\/|$)/;
+// First path segments that are never a page (compared lowercased, and any starting with `_` or
+// `.`): the server's own, build files and conda's `/t/<token>/`. nginx's `auth_request` takes
+// any 2xx as a yes, so the app's page at a mistyped check URL would let every download through.
+const SERVER_SEGMENTS = new Set([
+  "api",
+  "auth",
+  "t",
+  "dev",
+  "assets",
+  "static",
+  "healthz",
+  "readyz",
+]);
+
+/** A path's first non-empty segment, decoded and lowercased; `undefined` if it won't decode. */
+function firstSegment(pathname: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+
+  return (decoded.split("/").find((part) => part !== "") ?? "").toLowerCase();
+}
+
+function isServerSegment(segment: string | undefined): boolean {
+  // A path that does not decode is no page either.
+  if (segment === undefined) return true;
+
+  return SERVER_SEGMENTS.has(segment) || segment.startsWith("_") || segment.startsWith(".");
+}
 
 /** Whether an unknown path should be answered with the app, so client routes survive reload. */
 export function isAppPath(request: FastifyRequest): boolean {
@@ -31,7 +61,7 @@ export function isAppPath(request: FastifyRequest): boolean {
 
   const pathname = request.url.split("?")[0] ?? "";
 
-  return !NOT_APP_PATHS.test(pathname);
+  return !isServerSegment(firstSegment(pathname));
 }
 
 function setCacheHeaders(res: { setHeader(name: string, value: string): void }, file: string) {
