@@ -96,7 +96,7 @@ const percent = (part: number, whole: number) => `${((100 * part) / whole).toFix
 function report(name: string, load: Load, baseline: Load): void {
   const ratio = (load.perSecond / baseline.perSecond).toFixed(2);
   console.log(
-    `${name.padEnd(34)} ${load.perSecond.toFixed(0).padStart(7)} req/s  ratio ${ratio}  ` +
+    `${name.padEnd(40)} ${load.perSecond.toFixed(0).padStart(7)} req/s  ratio ${ratio}  ` +
       `p50 ${load.p50} ms  p99 ${load.p99} ms` +
       (load.non2xx ? `  (${percent(load.non2xx, load.total)} of answers not 2xx)` : ""),
   );
