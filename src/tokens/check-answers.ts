@@ -57,6 +57,8 @@ export function errorReply(code: ErrorCode, details?: Record<string, unknown>): 
   const body = JSON.stringify({ error: { code, message, ...(details ? { details } : {}) } });
   const headers = jsonHeaders(body);
   if (code === "token.overloaded") headers["retry-after"] = "1";
+  // A 401 names the scheme that would do; nginx's auth_request hands it on to the client.
+  if (status === 401) headers["www-authenticate"] = 'Bearer realm="tessera"';
 
   return { status, headers, body };
 }

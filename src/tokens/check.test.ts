@@ -38,12 +38,15 @@ const bearer = (token: string, query = "") =>
   server.client().get(`/auth/check${query}`, { authorization: `Bearer ${token}` });
 
 async function expectNo(
-  answer: Promise<{ status: number; body: any }>,
+  answer: Promise<{ status: number; body: any; headers: Headers }>,
   status: number,
   code: string,
 ) {
-  const { status: got, body } = await answer;
+  const { status: got, body, headers } = await answer;
   expect({ status: got, code: body.error.code }).toEqual({ status, code });
+  // A 401 names the scheme that would do; a 403 is no question of credentials.
+  const scheme = status === 401 ? 'Bearer realm="tessera"' : null;
+  expect(headers.get("www-authenticate")).toBe(scheme);
 }
 
 describe("checkToken: yes", () => {

@@ -11,17 +11,19 @@ export interface CurlAnswer {
   retryAfter: string;
   contentType: string;
   cacheControl: string;
+  wwwAuthenticate: string;
   body: Buffer;
 }
 
-/** One GET with Debian's curl; the status and three headers go to stderr, the body to stdout. */
+/** One GET with Debian's curl; the status and four headers go to stderr, the body to stdout. */
 export async function curl(url: string, headers: Record<string, string> = {}) {
   const args = [
     "--silent",
     "--noproxy",
     "*",
     "--write-out",
-    "%{stderr}%{http_code}\t%header{retry-after}\t%header{content-type}\t%header{cache-control}",
+    "%{stderr}%{http_code}\t%header{retry-after}\t%header{content-type}\t%header{cache-control}" +
+      "\t%header{www-authenticate}",
   ];
   for (const [name, value] of Object.entries(headers)) args.push("--header", `${name}: ${value}`);
 
@@ -29,15 +31,15 @@ export async function curl(url: string, headers: Record<string, string> = {}) {
     encoding: "buffer",
     env: CLIENT_ENV,
   });
-  const [status = "", retryAfter = "", contentType = "", cacheControl = ""] = stderr
-    .toString()
-    .split("\t");
+  const [status = "", retryAfter = "", contentType = "", cacheControl = "", wwwAuthenticate = ""] =
+    stderr.toString().split("\t");
 
   return {
     status: Number(status),
     retryAfter,
     contentType,
     cacheControl,
+    wwwAuthenticate,
     body: stdout,
   } satisfies CurlAnswer;
 }

@@ -138,7 +138,11 @@ describe.skipIf(missing.length > 0)(title, () => {
     expect(reissued.status).toBe(201);
     issued.add(reissued.body.token as string);
 
-    expect((await curl(`${nginx.url}/conda/noarch/repodata.json`)).status).toBe(401);
+    const none = await curl(`${nginx.url}/conda/noarch/repodata.json`);
+    expect({ status: none.status, scheme: none.wwwAuthenticate }).toEqual({
+      status: 401,
+      scheme: 'Bearer realm="tessera"',
+    });
     expect(await statuses("garbage")).toEqual([401, 401]);
     expect(await statuses(generateToken())).toEqual([401, 401]);
     expect(await statuses(token)).toEqual([401, 401]);
