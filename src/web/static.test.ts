@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +10,18 @@ import { createTestDatabase, type TestDatabase } from "../../test/helpers/db.ts"
 
 const INDEX = "<!doctype html><title>Tessera</title><div id=root></div>";
 const SCRIPT = "console.log('app');";
+
+/** A HEAD request with no header but Host, as nginx's auth_request subrequest sends it. */
+function bare(url: string): Promise<{ status: number; type: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const asked = request(url, { method: "HEAD" }, (answer) => {
+      answer.resume();
+      resolve({ status: answer.statusCode ?? 0, type: answer.headers["content-type"] });
+    });
+    asked.on("error", reject);
+    asked.end();
+  });
+}
 
 /** The error code of a JSON error answer. */
 async function codeOf(answer: Response): Promise<string> {
@@ -164,6 +177,18 @@ describe("the web app from its build folder", () => {
         if (method === "GET") expect(await codeOf(answer), route).toBe("request.not_found");
       }
     }
+  });
+
+  it("answers the JSON 404 to a request that accepts no page, as nginx's check asks", async () => {
+    for (const route of ["/check", "/tessera/check", "/orgs/acme/members"]) {
+      const asked = await bare(`${web.url}${route}`);
+      expect(asked, route).toEqual({ status: 404, type: "application/json; charset=utf-8" });
+
+      const json = await fetch(`${web.url}${route}`, { headers: { accept: "application/json" } });
+      expect(json.status, route).toBe(404);
+    }
+    const page = await fetch(`${web.url}/orgs/acme/members`, { headers: { accept: "text/html" } });
+    expect(page.status).toBe(200);
   });
 
   it("keeps the token check and its path form answering as the check", async () => {

@@ -55,9 +55,14 @@ function isServerSegment(segment: string | undefined): boolean {
   return SERVER_SEGMENTS.has(segment) || segment.startsWith("_") || segment.startsWith(".");
 }
 
+// What browsers (text/html) and tools such as curl (*/*) accept. nginx asks the token check with
+// no client header at all: a check URL mistyped into its configuration then gets the 404 too.
+const ACCEPTS_PAGES = /text\/html|text\/\*|\*\/\*/;
+
 /** Whether an unknown path should be answered with the app, so client routes survive reload. */
 export function isAppPath(request: FastifyRequest): boolean {
   if (request.method !== "GET" && request.method !== "HEAD") return false;
+  if (!ACCEPTS_PAGES.test(request.headers.accept ?? "")) return false;
 
   const pathname = request.url.split("?")[0] ?? "";
 

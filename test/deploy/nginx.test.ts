@@ -209,8 +209,23 @@ describe.skipIf(missing.length > 0)(title, () => {
   });
 });
 
+/** A stand-in for a Tessera instance that gives every check the same answer. */
+async function answering(status: number, headers: Record<string, string> = {}): Promise<Server> {
+  const server = createServer((_request, response) => {
+    response.writeHead(status, { "content-type": "application/json", ...headers });
+    response.end("{}");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+
+  return server;
+}
+
+const hostOf = (server: Server) => `127.0.0.1:${(server.address() as AddressInfo).port}`;
+
 describe.skipIf(missing.length > 0)(`${title}: Tessera unavailable`, () => {
   let busy: Server;
+  let failing: Server;
+  let good: Server;
   let root: string;
   const started: Nginx[] = [];
 
@@ -219,20 +234,21 @@ describe.skipIf(missing.length > 0)(`${title}: Tessera unavailable`, () => {
     await writeChannel(root, "conda", []);
 
     // Tessera shedding load: 503 with its own Retry-After.
-    busy = createServer((_request, response) => {
-      response.writeHead(503, { "retry-after": "7", "content-type": "application/json" });
-      response.end(JSON.stringify({ error: { code: "token.overloaded", message: "busy" } }));
+    busy = await answering(503, { "retry-after": "7" });
+    failing = await answering(500);
+    good = await answering(200, {
+      "x-tessera-organization": "acme",
+      "x-tessera-products": "conda",
     });
-    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
   });
 
   afterAll(async () => {
     for (const nginx of started) await nginx.stop();
-    await new Promise((resolve) => busy?.close(resolve));
+    for (const server of [busy, failing, good]) await new Promise((r) => server?.close(r));
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  async function nginxBefore(tessera: string) {
+  async function nginxBefore(tessera: string | string[]) {
     const nginx = await startNginx({ tessera, channelRoot: root });
     started.push(nginx);
 
@@ -240,14 +256,29 @@ describe.skipIf(missing.length > 0)(`${title}: Tessera unavailable`, () => {
   }
 
   it("answers 503 with Tessera's Retry-After when the check sheds load", async () => {
-    const { port } = busy.address() as AddressInfo;
-    const nginx = await nginxBefore(`127.0.0.1:${port}`);
+    const nginx = await nginxBefore(hostOf(busy));
 
     const answer = await curl(`${nginx.url}/t/${generateToken()}/conda/noarch/repodata.json`);
     expect({ status: answer.status, retryAfter: answer.retryAfter }).toEqual({
       status: 503,
       retryAfter: "7",
     });
+  });
+
+  it("asks the next instance when one fails with 500, and passes one's 503 on", async () => {
+    const file = `/t/${generateToken()}/conda/noarch/repodata.json`;
+    const past = await nginxBefore([hostOf(failing), hostOf(good)]);
+    const shed = await nginxBefore([hostOf(busy), hostOf(good)]);
+
+    const served = [];
+    const shedOrServed = [];
+    for (let i = 0; i < 4; i++) {
+      served.push((await curl(past.url + file)).status);
+      shedOrServed.push((await curl(shed.url + file)).status);
+    }
+
+    expect(served).toEqual([200, 200, 200, 200]);
+    expect([...new Set(shedOrServed)].sort()).toEqual([200, 503]);
   });
 
   it("answers 503 with Retry-After 1 when Tessera is down", async () => {

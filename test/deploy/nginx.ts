@@ -10,13 +10,20 @@ const SHIPPED = path.join(import.meta.dirname, "../../deploy/nginx/tessera-chann
 const NGINX = "/usr/sbin/nginx";
 
 export interface NginxSettings {
-  /** Tessera's HOST:PORT. */
-  tessera: string;
+  /** Tessera's HOST:PORT, or several instances' as an operator lists them, one server each. */
+  tessera: string | string[];
   channelRoot: string;
   /** Serve the folder with no token check at all (the benchmark's baseline). */
   plain?: boolean;
   /** Run it on this CPU only (the benchmark keeps load and server apart). */
   cpu?: number;
+}
+
+function servers(tessera: string | string[]): string {
+  return [tessera]
+    .flat()
+    .map((instance) => `server ${instance};`)
+    .join("\n    ");
 }
 
 /**
@@ -33,7 +40,7 @@ async function channelConfig(settings: NginxSettings & { listen: string; accessL
   const enabled = lines.map((line, i) => (i > begin && i < end ? line.replace("# ", "") : line));
   const filled = enabled
     .join("\n")
-    .replaceAll("@TESSERA@", settings.tessera)
+    .replace("server @TESSERA@;", servers(settings.tessera))
     .replaceAll("@LISTEN@", settings.listen)
     .replaceAll("@SERVER_NAME@", "localhost")
     .replaceAll("@CHANNEL_ROOT@", settings.channelRoot)
