@@ -48,6 +48,8 @@ export interface Config {
   tokenCacheSeconds: number;
   /** Token checks waiting for the database at most; past it the check answers 503. */
   tokenCheckMaxInFlight: number;
+  /** How long a stop may take before the process exits regardless. */
+  shutdownSeconds: number;
 }
 
 /** A setting with a bad value: the message names the variable and what it wants. */
@@ -276,5 +278,6 @@ export function loadConfig(env: Env = process.env): Config {
     jobLeaseSeconds: integer(env, "JOB_LEASE_SECONDS", 30, 1, 3600),
     tokenCacheSeconds: integer(env, "TOKEN_CACHE_SECONDS", 5, 0, 3600),
     tokenCheckMaxInFlight: integer(env, "TOKEN_CHECK_MAX_IN_FLIGHT", 256, 1, 1_000_000),
+    shutdownSeconds: integer(env, "SHUTDOWN_SECONDS", 25, 1, 3600),
   };
 }

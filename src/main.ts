@@ -24,6 +24,15 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     tessera.app.log.info({ signal }, "stopping");
+    // A database that stopped answering would hold requests, and so the stop, for good: a
+    // supervisor's kill would come next anyway, with no word in the log.
+    setTimeout(() => {
+      tessera.app.log.error(
+        { shutdownSeconds: config.shutdownSeconds },
+        "stop took longer than SHUTDOWN_SECONDS; exiting with work unfinished",
+      );
+      process.exit(1);
+    }, config.shutdownSeconds * 1000).unref();
     tessera.close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, onServer, type TestDatabase } from "./helpers/db.ts";
 import { freePort } from "./helpers/ports.ts";
 import { launch, waitUntilAnswering } from "./helpers/process.ts";
+import { relayTo } from "./helpers/relay.ts";
 
 let dataDir: string;
 let database: TestDatabase | undefined;
@@ -42,6 +43,32 @@ describe("the server process", () => {
     expect(server.output()).toContain('"msg":"stopping"');
     expect(existsSync(path.join(dataDir, "tessera.pid"))).toBe(false);
   });
+
+  it.skipIf(!onServer)(
+    "exits after SHUTDOWN_SECONDS when the database stops answering",
+    async () => {
+      const { relay, url } = await relayTo(database?.url ?? "");
+      const port = await freePort();
+      const server = launch({ ...baseEnv(port), DATABASE_URL: url, SHUTDOWN_SECONDS: "1" });
+      try {
+        await waitUntilAnswering(port, server, "/readyz");
+
+        relay.silent = true;
+        // A request held by the silent database keeps the stop from finishing by itself.
+        void fetch(`http://127.0.0.1:${port}/readyz`).catch(() => {});
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const stopped = performance.now();
+        server.child.kill("SIGTERM");
+
+        expect(await server.exited).toBe(1);
+        expect(performance.now() - stopped).toBeLessThan(3_000);
+        expect(server.output()).toContain("stop took longer than SHUTDOWN_SECONDS");
+      } finally {
+        server.child.kill("SIGKILL");
+        await relay.close();
+      }
+    },
+  );
 
   it.skipIf(onServer)("refuses to open a data folder another process has open", async () => {
     const port = await freePort();
