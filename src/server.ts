@@ -73,7 +73,9 @@ export async function startTessera(options: StartOptions): Promise<Tessera> {
     jobs.start();
   }
 
-  const address = await app.listen({ port: config.port, host: config.host });
+  // Room for a burst of new connections (nginx workers, many clients) while the event loop is
+  // busy: past Node's default of 511 the kernel drops them, and each one waits a second to retry.
+  const address = await app.listen({ port: config.port, host: config.host, backlog: 4096 });
 
   return {
     app,
