@@ -20,9 +20,9 @@ const RETRY_MAX_MS = 5_000;
  * An answer later than HEARTBEAT_TIMEOUT_MS counts the connection as lost and a new one is
  * made; the margin is room for a busy event loop, where a late answer only pauses the cache.
  */
-export const HEARTBEAT_MS = 250;
-export const LEASE_MS = 750;
-export const HEARTBEAT_TIMEOUT_MS = 1_000;
+const HEARTBEAT_MS = 250;
+const LEASE_MS = 750;
+const HEARTBEAT_TIMEOUT_MS = 1_000;
 const CONNECT_TIMEOUT_MS = 2_000;
 
 /** The NOTIFY payload: `<sender> <orgId or empty> <hash in hex or empty>`. */
