@@ -20,17 +20,35 @@ export class TokenChecks {
   readonly limit: CheckLimit;
   readonly uses: UseCounter;
   readonly listener: ChangeListener | undefined;
+  private readonly onThisThread: boolean;
 
   constructor(config: Config, db: Database, log: FastifyBaseLogger) {
     this.cache = new AnswerCache(config.tokenCacheSeconds * 1000, CACHE_ENTRIES);
     this.limit = new CheckLimit(config.tokenCheckMaxInFlight);
     this.uses = new UseCounter(db, log);
+    this.onThisThread = db.kind === "pglite";
     const feed = db.kind === "server" && config.databaseUrl && config.tokenCacheSeconds > 0;
     this.listener = feed
       ? new ChangeListener(config.databaseUrl ?? "", this.cache, log)
       : undefined;
     // Until the listener is up, changes made elsewhere would go unheard.
     if (this.listener) this.cache.suspend();
+  }
+
+  /**
+   * Runs a lookup if fewer than the limit are in flight (`undefined` otherwise). PGlite runs
+   * one on this thread in promise callbacks alone, so it would end before Node reads the next
+   * request: the count would never pass one, and requests would wait unread, never shed. So
+   * there a lookup first waits one turn of the event loop, in which every request already
+   * received starts its own lookup or is shed.
+   */
+  lookup<T>(work: () => Promise<T>): Promise<{ value: T } | undefined> {
+    if (!this.onThisThread) return this.limit.run(work);
+
+    return this.limit.run(async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return work();
+    });
   }
 
   /**

@@ -242,14 +242,6 @@ function judge(row: TokenStanding | null): { standing: Standing; until: Date | n
 }
 
 /**
- * One turn of the event loop. PGlite runs a lookup on this thread in promise callbacks alone,
- * so it would end before Node reads the next request: the checks in flight would never pass
- * one, and requests would wait unread, never shed. After this wait, every request already
- * received has started its lookup or been shed.
- */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/**
  * The token's standing from the cache, else from the database (one indexed query) if fewer
  * lookups than the limit are in flight (`undefined` otherwise), remembered for next time.
  */
@@ -265,10 +257,7 @@ async function standingOf(
 
   const epoch = checks.cache.epoch;
   const hash = Buffer.from(key, "hex");
-  const looked = await checks.limit.run(async () => {
-    if (ctx.db.kind === "pglite") await nextTurn();
-    return findTokenStanding(ctx.db, hash, at);
-  });
+  const looked = await checks.lookup(() => findTokenStanding(ctx.db, hash, at));
   if (!looked) return undefined;
 
   const { standing, until } = judge(looked.value);
